@@ -1,0 +1,208 @@
+"""The one visibility layer: who may see which record.
+
+Every view, admin page, export, feed and job gets its querysets from ``visible()``; none
+filters by tier on its own. A record the viewer may not see simply is not in the
+queryset, so views answer 404 and counts, filters and search results cannot reveal it.
+
+Rules (DOMAIN.md "Confidentiality"), for a record of tier T on case C:
+- public:     anyone, when C is public and C's publicity consent allows exposure;
+- owner staff (members of C's owning organisation): T up to internal, and restricted
+  only for staff named with ``may_read_restricted``;
+- a share of C with organisation O up to tier S: O's staff and partners see T up to S
+  (S is partners or internal, never restricted);
+- a superuser without a membership: up to internal on every case, never restricted.
+The case row itself obeys the same rule with T = C.tier, and a child record is visible
+only if its case is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+
+from casetracker.fields import Tier, tiers_up_to
+
+STAFF_ROLES = frozenset({"administrator", "caseworker", "campaigner", "auditor"})
+
+
+@dataclass(frozen=True)
+class Viewer:
+    user_id: int | None = None
+    organisation_id: int | None = None
+    role: str | None = None
+    is_superuser: bool = False
+    may_read_restricted: bool = False
+
+    @classmethod
+    def anonymous(cls) -> Viewer:
+        return cls()
+
+    @classmethod
+    def for_user(cls, user) -> Viewer:
+        """Build from a Django user (anonymous, staff member, partner or superuser)."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return cls.anonymous()
+        membership = getattr(user, "membership", None)
+        if membership is None:
+            return cls(user_id=user.pk, is_superuser=user.is_superuser)
+        return cls(
+            user_id=user.pk,
+            organisation_id=membership.organisation_id,
+            role=membership.role,
+            is_superuser=user.is_superuser,
+            may_read_restricted=membership.may_read_restricted,
+        )
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.user_id is None
+
+    @property
+    def is_staff_member(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def is_partner(self) -> bool:
+        return self.role == "partner"
+
+    def own_tiers(self) -> list[str]:
+        """Tiers the viewer sees on cases their own organisation owns."""
+        if not self.is_staff_member:
+            return []
+        return tiers_up_to(Tier.RESTRICTED if self.may_read_restricted else Tier.INTERNAL)
+
+
+def case_visibility_q(viewer: Viewer, *, case_path: str = "", tier_path: str = "tier") -> Q:
+    """Q for rows whose case is at ``case_path`` ('' for Case, 'case__' for children)."""
+    c = case_path
+    consent = Q(**{f"{c}tier": Tier.PUBLIC, f"{c}consent": "public"}) | Q(
+        **{
+            f"{c}tier": Tier.PUBLIC,
+            f"{c}consent": "public_after_verdict",
+            f"{c}verdict_reached": True,
+        }
+    )
+    q = Q(**{tier_path: Tier.PUBLIC}) & consent
+    if viewer.is_anonymous:
+        return q
+    if viewer.is_superuser and viewer.organisation_id is None:
+        internal = tiers_up_to(Tier.INTERNAL)
+        return q | Q(**{f"{tier_path}__in": internal, f"{c}tier__in": internal})
+    if viewer.organisation_id is None:
+        return q
+    own = viewer.own_tiers()
+    if own:
+        q |= Q(
+            **{f"{c}owner_id": viewer.organisation_id, f"{tier_path}__in": own, f"{c}tier__in": own}
+        )
+    return q | _share_q(viewer, c, tier_path)
+
+
+def _share_q(viewer: Viewer, case_path: str, tier_path: str) -> Q:
+    from cases.models import CaseShare
+
+    case_ref = OuterRef(f"{case_path}pk" if case_path else "pk")
+    q = Q()
+    # Exists() rather than a join through shares: a join would repeat a case once per share.
+    for share_tier in (Tier.PARTNERS, Tier.INTERNAL):
+        grants = tiers_up_to(share_tier)
+        shared = Exists(
+            CaseShare.objects.filter(
+                case=case_ref, organisation_id=viewer.organisation_id, tier=share_tier
+            )
+        )
+        q |= shared & Q(**{f"{tier_path}__in": grants, f"{case_path}tier__in": grants})
+    return q
+
+
+def global_tiers(viewer: Viewer) -> list[str]:
+    """Tiers for records that belong to no case (people without cases, campaigns' extras)."""
+    if viewer.is_anonymous:
+        return [Tier.PUBLIC]
+    if viewer.is_staff_member or viewer.is_superuser:
+        return tiers_up_to(Tier.INTERNAL)
+    return [Tier.PUBLIC]
+
+
+# -- per-model querysets ------------------------------------------------------------------
+def visible_cases(viewer: Viewer, qs: QuerySet | None = None) -> QuerySet:
+    from cases.models import Case
+
+    qs = Case.objects.all() if qs is None else qs
+    return qs.filter(case_visibility_q(viewer))
+
+
+def visible_case_records(viewer: Viewer, qs: QuerySet) -> QuerySet:
+    """Timeline events, charges, hearings, detentions, sources, review items, documents."""
+    return qs.filter(case_visibility_q(viewer, case_path="case__"))
+
+
+def visible_people(viewer: Viewer, qs: QuerySet | None = None) -> QuerySet:
+    from cases.models import Case
+    from people.models import Person
+
+    qs = Person.objects.all() if qs is None else qs
+    via_case = Exists(
+        Case.objects.filter(
+            case_visibility_q(viewer, tier_path="person__tier"), person=OuterRef("pk")
+        )
+    )
+    own = (
+        Q(tier__in=global_tiers(viewer))
+        if viewer.is_staff_member or (viewer.is_superuser and viewer.organisation_id is None)
+        else Q(pk__in=[])
+    )
+    return qs.filter(via_case | own)
+
+
+def visible_organisations(viewer: Viewer, qs: QuerySet | None = None) -> QuerySet:
+    from people.models import Organisation
+
+    qs = Organisation.objects.all() if qs is None else qs
+    return qs if not viewer.is_anonymous else qs.none()
+
+
+def visible_campaigns(viewer: Viewer, qs: QuerySet | None = None) -> QuerySet:
+    from campaigns.models import Campaign
+
+    qs = Campaign.objects.all() if qs is None else qs
+    q = Q(tier=Tier.PUBLIC)
+    if viewer.organisation_id is not None:
+        own = viewer.own_tiers()
+        if own:
+            q |= Q(owner_id=viewer.organisation_id, tier__in=own)
+        q |= Q(tier=Tier.PARTNERS, organisers__id=viewer.organisation_id)
+    if viewer.is_staff_member or viewer.is_superuser:
+        q |= Q(tier=Tier.PARTNERS)
+    return qs.filter(q).distinct() if viewer.organisation_id else qs.filter(q)
+
+
+def visible(viewer: Viewer, model: type[Model], qs: QuerySet | None = None) -> QuerySet:
+    """The entry point: ``visible(viewer, Hearing)`` → the hearings ``viewer`` may see."""
+    from campaigns.models import Campaign, Signatory
+    from cases.models import Case
+    from people.models import Affiliation, Organisation, Person
+
+    qs = model._default_manager.all() if qs is None else qs
+    if model is Case:
+        return visible_cases(viewer, qs)
+    if model is Person:
+        return visible_people(viewer, qs)
+    if model is Organisation:
+        return visible_organisations(viewer, qs)
+    if model is Campaign:
+        return visible_campaigns(viewer, qs)
+    if model is Signatory:
+        return qs.filter(
+            campaign__in=visible_campaigns(viewer).values("pk"), tier__in=global_tiers(viewer)
+        )
+    if model is Affiliation:
+        return qs.filter(
+            person__in=visible_people(viewer).values("pk"), tier__in=global_tiers(viewer)
+        )
+    if any(f.name == "case" for f in model._meta.fields):
+        return visible_case_records(viewer, qs)
+    if viewer.is_staff_member or viewer.is_superuser:
+        return qs  # reference data: facilities, country ratings
+    return qs if not viewer.is_anonymous else qs.none()

@@ -1,0 +1,194 @@
+"""People, organisations and who belongs to what (Popolo-like)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from casetracker.fields import (
+    PartialDateField,
+    Tier,
+    partial_date_constraints,
+    tier_constraint,
+    tier_field,
+    validate_date_order,
+)
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        NGO = "ngo", _("Non-governmental organisation")
+        NETWORK = "network", _("Network or consortium")
+        STATE_BODY = "state_body", _("State body")
+        COURT = "court", _("Court")
+        UN_BODY = "un_body", _("UN body or mechanism")
+        INTERGOVERNMENTAL = "intergovernmental", _("Intergovernmental organisation")
+        MEDIA = "media", _("Media outlet")
+        UNION = "union", _("Trade union")
+        ACADEMIC = "academic", _("Academic institution")
+        POLITICAL = "political", _("Political party or movement")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=255, unique=True)
+    acronym = models.CharField(_("acronym"), max_length=40, blank=True, db_index=True)
+    country = CountryField(_("country"), blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.NGO)
+    # Member organisations run casetracker together (a consortium); they own cases and
+    # have staff accounts. Other organisations are only mentioned in records.
+    is_member = models.BooleanField(_("member organisation"), default=False)
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+
+class Person(models.Model):
+    class Role(models.TextChoices):
+        DEFENDER = "defender", _("Human-rights defender")
+        JOURNALIST = "journalist", _("Journalist")
+        LAWYER = "lawyer", _("Lawyer")
+        ACTIVIST = "activist", _("Activist")
+        TRADE_UNIONIST = "trade_unionist", _("Trade unionist")
+        POLITICIAN = "politician", _("Politician")
+        STUDENT = "student", _("Student")
+        ACADEMIC = "academic", _("Academic")
+        ARTIST = "artist", _("Artist or writer")
+        RELIGIOUS = "religious", _("Religious leader")
+        OTHER = "other", _("Other")
+
+    class Gender(models.TextChoices):
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
+        NON_BINARY = "non_binary", _("Non-binary")
+        OTHER = "other", _("Other")
+
+    primary_name = models.CharField(_("primary name"), max_length=255, db_index=True)
+    native_name = models.CharField(_("name in native script"), max_length=255, blank=True)
+    roles = models.JSONField(_("roles"), default=list, blank=True)
+    country = CountryField(_("country"), blank=True)
+    gender = models.CharField(_("gender"), max_length=12, choices=Gender.choices, blank=True)
+    birth_date = PartialDateField(_("birth date"))
+    bio = models.TextField(_("short bio"), blank=True)
+    tier = tier_field()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["primary_name", "id"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        constraints = [
+            *partial_date_constraints("birth_date", "person"),
+            tier_constraint("person"),
+        ]
+
+    def __str__(self) -> str:
+        return self.primary_name
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        bad = [r for r in self.roles or [] if r not in self.Role.values]
+        if bad:
+            raise ValidationError({"roles": _("Unknown roles: %s") % ", ".join(map(str, bad))})
+
+
+class PersonAlias(models.Model):
+    """Other spellings and scripts (Alexei/Alexey; 'Tawan'); searched like the name."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(_("alias"), max_length=255, db_index=True)
+    language = models.CharField(_("language (ISO 639)"), max_length=8, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("alias")
+        verbose_name_plural = _("aliases")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "name"], name="alias_unique_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Affiliation(models.Model):
+    """Person X is Programme Coordinator of JKCCS (from ... to ...)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="affiliations")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="affiliations"
+    )
+    role = models.CharField(_("role"), max_length=255, blank=True)
+    start = PartialDateField(_("start"))
+    end = PartialDateField(_("end"))
+    tier = tier_field(default=Tier.INTERNAL)
+
+    class Meta:
+        ordering = ["person", "organisation"]
+        verbose_name = _("affiliation")
+        verbose_name_plural = _("affiliations")
+        constraints = [
+            *partial_date_constraints("start", "affiliation"),
+            *partial_date_constraints("end", "affiliation"),
+            tier_constraint("affiliation"),
+            models.UniqueConstraint(
+                fields=["person", "organisation", "role"], name="affiliation_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.role or _('member')}, {self.organisation}"
+
+    def clean(self) -> None:
+        validate_date_order(self, "start", "end")
+
+
+class Membership(models.Model):
+    """A staff or partner account's organisation and role in this installation."""
+
+    class Role(models.TextChoices):
+        ADMINISTRATOR = "administrator", _("Administrator")
+        CASEWORKER = "caseworker", _("Caseworker")
+        CAMPAIGNER = "campaigner", _("Campaigner")
+        AUDITOR = "auditor", _("Auditor")
+        PARTNER = "partner", _("Partner (API only)")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        limit_choices_to=Q(is_member=True),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    # Restricted records are readable only by named staff (DOMAIN.md): this flag names them.
+    may_read_restricted = models.BooleanField(_("may read restricted records"), default=False)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    role__in=["administrator", "caseworker", "campaigner", "auditor", "partner"]
+                ),
+                name="membership_role_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()}, {self.organisation}"

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from casetracker.visibility import Viewer
+from people.models import Membership
+from tests.factories import MembershipFactory, OrganisationFactory
+
+
+@pytest.fixture
+def on_postgres(db):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: run with DATABASE_URL=postgres://... (CI does)")
+
+
+@pytest.fixture
+def org_a(db):
+    return OrganisationFactory(name="Fake Org A", acronym="FOA")
+
+
+@pytest.fixture
+def org_b(db):
+    return OrganisationFactory(name="Fake Org B", acronym="FOB")
+
+
+@pytest.fixture
+def make_member(db):
+    """make_member(org, role, restricted=False) -> User with a membership."""
+
+    def make(org, role=Membership.Role.CASEWORKER, restricted=False, **user_kw):
+        membership = MembershipFactory(
+            organisation=org,
+            role=role,
+            may_read_restricted=restricted,
+            user__is_staff=role != Membership.Role.PARTNER,
+            **{f"user__{k}": v for k, v in user_kw.items()},
+        )
+        return membership.user
+
+    return make
+
+
+@pytest.fixture
+def viewer_of():
+    def build(user):
+        return Viewer.for_user(user)
+
+    return build
