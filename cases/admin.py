@@ -223,7 +223,7 @@ class CaseShareInline(VisibleInlineMixin, admin.TabularInline):
     autocomplete_fields = ("organisation",)
 
     def get_queryset(self, request):
-        qs = CaseShare.objects.select_related("organisation")
+        qs = CaseShare.objects.select_related("case", "organisation")  # __str__ shows both
         if is_installation_admin(request):
             return visible(admin_viewer(request), CaseShare, qs)
         viewer = admin_viewer(request)

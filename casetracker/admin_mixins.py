@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.admin.widgets import AutocompleteMixin
 from django.db import models
 from django.http import HttpRequest
@@ -200,6 +201,19 @@ class VisibleInlineMixin(_RolePermissions):
 
     def has_delete_permission(self, request, obj=None):
         return self._parent_may_edit(request, obj)
+
+    def get_queryset(self, request):
+        # Rows print their parent (__str__) and read-only rows show their foreign keys:
+        # join them here rather than one query per row.
+        # (Declared fields only: get_fieldsets() could build a whole formset.)
+        shown = flatten_fieldsets(self.fieldsets or [(None, {"fields": self.fields or ()})])
+        related = [
+            f.name
+            for f in self.model._meta.fields
+            if f.many_to_one
+            and (f.name in shown or f.name == self.fk_name or f.related_model is self.parent_model)
+        ]
+        return super().get_queryset(request).select_related(*related)
 
     def get_formset(self, request, obj=None, **kwargs):
         # formfield_for_foreignkey has only the request: it limits a record's source,
