@@ -36,12 +36,14 @@ from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.admin.widgets import AutocompleteMixin
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from casetracker.admin_widgets import AdminRecordForm, InstanceLabelAutocompleteSelect
 from casetracker.visibility import Viewer, visible
+from people.models import Person
 
 ADMINISTRATOR, CASEWORKER, CAMPAIGNER, AUDITOR = (
     "administrator",
@@ -107,11 +109,28 @@ def can_edit_case(request: HttpRequest, case) -> bool:
     return cache[case.pk]
 
 
+def visible_in_admin(request: HttpRequest, model: type[models.Model], qs=None):
+    """``visible()``, plus: a person who is in cases is seen only through a visible case.
+
+    (``visible_people`` also shows every internal-tier person to every member
+    organisation's staff, so org B would find org A's internal detainee by name.
+    Reported to the lead; until the layer itself changes, the admin is stricter.)
+    """
+    viewer = admin_viewer(request)
+    qs = visible(viewer, model, qs)
+    if model is Person:
+        from cases.models import Case
+
+        in_seen_case = Exists(visible(viewer, Case).filter(person=OuterRef("pk")))
+        in_no_case = ~Exists(Case.objects.filter(person=OuterRef("pk")))
+        qs = qs.filter(in_seen_case | in_no_case)
+    return qs
+
+
 def visible_formfield(request: HttpRequest, formfield: forms.Field | None) -> forms.Field | None:
     """Limit a model choice field to the rows its user may see."""
     if formfield is not None and getattr(formfield, "queryset", None) is not None:
-        model = formfield.queryset.model
-        formfield.queryset = visible(admin_viewer(request), model, formfield.queryset)
+        formfield.queryset = visible_in_admin(request, formfield.queryset.model, formfield.queryset)
     return formfield
 
 
@@ -121,7 +140,7 @@ class _RolePermissions:
     write_roles: frozenset[str] = CASE_EDIT_ROLES
 
     def get_queryset(self, request):
-        return visible(admin_viewer(request), self.model, super().get_queryset(request))
+        return visible_in_admin(request, self.model, super().get_queryset(request))
 
     def has_module_permission(self, request):
         return may_read(request)

@@ -41,7 +41,8 @@ class _FormParser(HTMLParser):
             return
         if kind in ("checkbox", "radio") and "checked" not in a:
             return
-        self.data.setdefault(name, []).append(a.get("value", "on"))
+        default = "on" if kind in ("checkbox", "radio") else ""
+        self.data.setdefault(name, []).append(a.get("value") or default)
 
     def _option(self, a):
         value = a.get("value", "")
