@@ -45,6 +45,13 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", "correct horse battery staple")
     is_staff = True
 
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        # skip_postgeneration_save leaves set_password() unsaved: store it, so the user can
+        # log in and a session's auth hash matches the database.
+        if create and results:
+            instance.save(update_fields=["password"])
+
 
 class MembershipFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -1,0 +1,292 @@
+"""Every casetracker admin page reads through the visibility layer and grants by role.
+
+``VisibleModelAdmin`` / ``VisibleInlineMixin`` are the only admin base classes the apps
+use. What they guarantee:
+
+- **Visibility.** ``get_queryset`` is ``visible(Viewer.for_user(user), Model, qs)``, so a
+  record the user may not see is absent from changelists, counts, change pages (Django
+  answers "doesn't exist"), inlines, autocomplete (fed by ``get_queryset`` +
+  ``get_search_results``), ``RelatedOnlyFieldListFilter`` filters, and from foreign-key
+  and many-to-many choices (``formfield_for_foreignkey`` / ``_manytomany``).
+- **Permissions by membership role**, not Django ``Permission`` rows:
+
+  ==============  ==========================================================
+  role            admin access
+  ==============  ==========================================================
+  administrator   read everything visible; edit cases, people, organisations,
+                  facilities, campaigns
+  caseworker      same as administrator
+  campaigner      read cases and people; edit campaigns, signatories and
+                  country ratings
+  auditor         read only
+  partner         no admin access at all (API only)
+  (no membership) no admin access, unless superuser
+  superuser       installation administrator: edits everything visible
+  ==============  ==========================================================
+
+  On top of the role, editing a case or one of its records needs the case to be owned
+  by the user's organisation or shared with it with ``can_edit=True``; everyone else
+  with a reading role gets the read-only page (``has_change_permission(request, obj)``).
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.admin.widgets import AutocompleteMixin
+from django.db import models
+from django.db.models import Exists, OuterRef
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from casetracker.admin_widgets import AdminRecordForm, InstanceLabelAutocompleteSelect
+from casetracker.visibility import Viewer, visible
+from people.models import Person
+
+ADMINISTRATOR, CASEWORKER, CAMPAIGNER, AUDITOR = (
+    "administrator",
+    "caseworker",
+    "campaigner",
+    "auditor",
+)
+READ_ROLES = frozenset({ADMINISTRATOR, CASEWORKER, CAMPAIGNER, AUDITOR})
+CASE_EDIT_ROLES = frozenset({ADMINISTRATOR, CASEWORKER})
+CAMPAIGN_EDIT_ROLES = frozenset({ADMINISTRATOR, CASEWORKER, CAMPAIGNER})
+
+
+def configure_admin_site(site: admin.AdminSite) -> None:
+    site.site_header = _("casetracker")
+    site.site_title = _("casetracker")
+    site.index_title = _("Case files")
+
+
+# -- who is asking (cached on the request: permission checks run many times per page) ----
+def admin_viewer(request: HttpRequest) -> Viewer:
+    viewer = getattr(request, "_casetracker_viewer", None)
+    if viewer is None:
+        viewer = Viewer.for_user(request.user)
+        request._casetracker_viewer = viewer
+    return viewer
+
+
+def is_installation_admin(request: HttpRequest) -> bool:
+    user = request.user
+    return bool(user.is_active and user.is_staff and user.is_superuser)
+
+
+def may_read(request: HttpRequest) -> bool:
+    if not request.user.is_active or not request.user.is_staff:
+        return False
+    return is_installation_admin(request) or admin_viewer(request).role in READ_ROLES
+
+
+def may_write(request: HttpRequest, roles: frozenset[str]) -> bool:
+    if not may_read(request):
+        return False
+    return is_installation_admin(request) or admin_viewer(request).role in roles
+
+
+def can_edit_case(request: HttpRequest, case) -> bool:
+    """Owner's editors, editors of an organisation the case is shared with ``can_edit``."""
+    if case is None or case.pk is None:
+        return may_write(request, CASE_EDIT_ROLES)
+    if not may_write(request, CASE_EDIT_ROLES):
+        return False
+    if is_installation_admin(request):
+        return True
+    viewer = admin_viewer(request)
+    if case.owner_id == viewer.organisation_id:
+        return True
+    cache = request.__dict__.setdefault("_casetracker_case_edit", {})
+    if case.pk not in cache:
+        from cases.models import CaseShare
+
+        cache[case.pk] = CaseShare.objects.filter(
+            case_id=case.pk, organisation_id=viewer.organisation_id, can_edit=True
+        ).exists()
+    return cache[case.pk]
+
+
+def visible_in_admin(request: HttpRequest, model: type[models.Model], qs=None):
+    """``visible()``, plus: a person who is in cases is seen only through a visible case.
+
+    (``visible_people`` also shows every internal-tier person to every member
+    organisation's staff, so org B would find org A's internal detainee by name.
+    Reported to the lead; until the layer itself changes, the admin is stricter.)
+    """
+    viewer = admin_viewer(request)
+    qs = visible(viewer, model, qs)
+    if model is Person:
+        from cases.models import Case
+
+        in_seen_case = Exists(visible(viewer, Case).filter(person=OuterRef("pk")))
+        in_no_case = ~Exists(Case.objects.filter(person=OuterRef("pk")))
+        qs = qs.filter(in_seen_case | in_no_case)
+    return qs
+
+
+def visible_formfield(request: HttpRequest, formfield: forms.Field | None) -> forms.Field | None:
+    """Limit a model choice field to the rows its user may see."""
+    if formfield is not None and getattr(formfield, "queryset", None) is not None:
+        formfield.queryset = visible_in_admin(request, formfield.queryset.model, formfield.queryset)
+    return formfield
+
+
+class _RolePermissions:
+    """Permission methods shared by model admins and inlines (see the module docstring)."""
+
+    write_roles: frozenset[str] = CASE_EDIT_ROLES
+
+    def get_queryset(self, request):
+        return visible_in_admin(request, self.model, super().get_queryset(request))
+
+    def has_module_permission(self, request):
+        return may_read(request)
+
+    def has_view_permission(self, request, obj=None):
+        return may_read(request)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs.setdefault("assume_scheme", "https")
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = InstanceLabelAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return visible_formfield(
+            request, super().formfield_for_foreignkey(db_field, request, **kwargs)
+        )
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        return visible_formfield(
+            request, super().formfield_for_manytomany(db_field, request, **kwargs)
+        )
+
+
+class VisibleModelAdmin(_RolePermissions, admin.ModelAdmin):
+    form = AdminRecordForm
+    list_per_page = 50
+    show_full_result_count = True
+
+    def may_edit(self, request, obj) -> bool:
+        """Object-level write rule on top of the role; subclasses narrow it."""
+        return True
+
+    def has_add_permission(self, request):
+        return may_write(request, self.write_roles)
+
+    def has_change_permission(self, request, obj=None):
+        if not may_write(request, self.write_roles):
+            return False
+        return obj is None or self.may_edit(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.partial_dates_read_only = not (
+            self.has_change_permission(request, obj)
+            if obj is not None
+            else self.has_add_permission(request)
+        )
+        return form
+
+
+class VisibleInlineMixin(_RolePermissions):
+    """For inlines: rows through ``visible()``, write rights from the parent object."""
+
+    form = AdminRecordForm
+    extra = 0
+
+    def _parent_may_edit(self, request, obj) -> bool:
+        if not may_write(request, self.write_roles):
+            return False
+        if obj is None:
+            return True
+        parent_admin = self.admin_site._registry.get(self.parent_model)
+        return parent_admin is None or parent_admin.may_edit(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._parent_may_edit(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._parent_may_edit(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._parent_may_edit(request, obj)
+
+    def get_queryset(self, request):
+        # Rows print their parent (__str__) and read-only rows show their foreign keys:
+        # join them here rather than one query per row.
+        # (Declared fields only: get_fieldsets() could build a whole formset.)
+        shown = flatten_fieldsets(self.fieldsets or [(None, {"fields": self.fields or ()})])
+        related = [
+            f.name
+            for f in self.model._meta.fields
+            if f.many_to_one
+            and (f.name in shown or f.name == self.fk_name or f.related_model is self.parent_model)
+        ]
+        return super().get_queryset(request).select_related(*related)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # formfield_for_foreignkey has only the request: it limits a record's source,
+        # charge document or next hearing to the parent case's own rows.
+        request._casetracker_inline_parent = obj
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.partial_dates_read_only = not self.has_change_permission(request, obj)
+        return formset
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if formfield is None or getattr(formfield, "queryset", None) is None:
+            return formfield
+        parent = getattr(request, "_casetracker_inline_parent", None)
+        related = formfield.queryset.model
+        if related is not self.parent_model and _has_field(related, "case"):
+            if parent is None or getattr(parent, "_meta", None) is None:
+                formfield.queryset = formfield.queryset.none()
+            elif parent._meta.model_name == "case":
+                formfield.queryset = formfield.queryset.filter(case=parent)
+        if isinstance(formfield.widget, forms.Select) and not isinstance(
+            formfield.widget, AutocompleteMixin
+        ):
+            # One query per formset, not one per row: every row's <select> shares the list.
+            formfield.choices = list(formfield.choices)
+        return formfield
+
+
+def _has_field(model: type[models.Model], name: str) -> bool:
+    return any(f.name == name for f in model._meta.fields)
+
+
+def visible_country_filter(field_path: str = "country", title=None) -> type:
+    """A country filter listing only countries of rows the user can see.
+
+    (django-countries' CountryFilter lists the countries of every row in the table.)
+    """
+
+    class VisibleCountryFilter(admin.SimpleListFilter):
+        parameter_name = field_path
+
+        def lookups(self, request, model_admin):
+            codes = set(
+                model_admin.get_queryset(request)
+                .order_by()
+                .values_list(field_path, flat=True)
+                .distinct()
+            )
+            return [(code, name) for code, name in countries if code in codes]
+
+        def queryset(self, request, queryset):
+            if self.value():
+                return queryset.filter(**{field_path: self.value()})
+            return queryset
+
+    VisibleCountryFilter.title = title or _("country")
+    return VisibleCountryFilter
