@@ -50,5 +50,8 @@ def test_rundemo_serves_health_and_stops_cleanly_on_ctrl_c(tmp_path):
             proc.kill()
     assert proc.returncode == 0, out
     assert "Stopped." in out
-    with socket.socket() as s:  # the web child is gone: the port is free again
+    # The web child is gone: nothing listens on the port. SO_REUSEADDR ignores sockets
+    # left in TIME_WAIT by the health request but still fails if a listener survived.
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         s.bind(("127.0.0.1", port))
