@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from campaigns.models import Campaign, CountryRating, Signatory
 from cases.models import Case
 from casetracker.fields import Tier
 from casetracker.partialdate import PartialDate
-from casetracker.upserts import Outcome, Upserted, save_upsert
+from casetracker.upserts import Outcome, Upserted, assign, save_upsert
 from people.models import Organisation
 
 
@@ -91,6 +93,46 @@ def signatory_upsert(
     }
     existing = Signatory.objects.filter(campaign=campaign, name=name).first()
     return save_upsert(Signatory, existing, values, respect_edited=False)
+
+
+SIGNATORY_DEFAULTS = {
+    "kind": Signatory.Kind.ORGANISATION,
+    "position": 0,
+    "organisation": None,
+    "tier": Tier.PUBLIC,
+}
+
+
+@transaction.atomic
+def signatories_upsert_many(
+    *, campaign: Campaign, entries: Iterable[Mapping[str, Any]]
+) -> list[Upserted[Signatory]]:
+    """``signatory_upsert`` for a whole printed list (the seeds have one of 451 names).
+
+    One query reads the campaign's signatories; new ones are bulk-created. Each row is
+    validated in Python: choices and non-blank names by ``full_clean``, uniqueness of the
+    name by the set below, so no per-row constraint queries are needed.
+    """
+    existing = {s.name: s for s in campaign.signatories.all()}
+    results, create, update, seen = [], [], [], set()
+    for entry in entries:
+        values = {**SIGNATORY_DEFAULTS, **entry, "campaign": campaign}
+        name = values["name"]
+        if name in seen:
+            raise ValidationError({"name": f"{name!r} is listed twice."})
+        seen.add(name)
+        obj = existing.get(name) or Signatory()
+        changed = assign(obj, values)
+        if obj.pk is None or changed:
+            obj.full_clean(exclude=["campaign"], validate_unique=False, validate_constraints=False)
+            (create if obj.pk is None else update).append(obj)
+        outcome = (
+            Outcome.CREATED if obj.pk is None else Outcome.UPDATED if changed else Outcome.UNCHANGED
+        )
+        results.append(Upserted(obj, outcome))
+    Signatory.objects.bulk_create(create)
+    Signatory.objects.bulk_update(update, ["kind", "position", "organisation", "tier"])
+    return results
 
 
 @transaction.atomic

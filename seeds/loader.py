@@ -136,12 +136,17 @@ class _Writer:
                     cases=[self.cases[r] for r in spec.cases],
                 )
             )
-        for sig in spec.signatories:
-            with _located(sig.origin):
-                org = self.orgs[sig.organisation] if sig.organisation else None
-                result = campaign_services.signatory_upsert(
-                    campaign=campaign, organisation=org, **sig.values
-                )
+        entries = [
+            {
+                **sig.values,
+                "organisation": self.orgs[sig.organisation] if sig.organisation else None,
+            }
+            for sig in spec.signatories
+        ]
+        with _located(spec.origin):
+            for result in campaign_services.signatories_upsert_many(
+                campaign=campaign, entries=entries
+            ):
                 self.counts.add(result)
 
 

@@ -156,6 +156,13 @@ def _known(entry: dict, allowed: set[str], where: str) -> None:
         raise Invalid(where, f"unknown key(s) {', '.join(unknown)}; allowed: {sorted(allowed)}")
 
 
+def _labelled(entry: Any, key: str, where: str) -> str:
+    """Name the entry by its reference/slug in messages: 'cases[3] seed-th-kataporn'."""
+    if isinstance(entry, dict) and entry.get(key):
+        return f"{where} {entry[key]}"
+    return where
+
+
 def _req(entry: dict, key: str, where: str, kind: type = str) -> Any:
     value = entry.get(key)
     if value is None or value == "":
@@ -280,9 +287,9 @@ CASE_KEYS = {
 
 
 def case(entry: dict, where: str) -> CaseSpec:
+    where = _labelled(entry, "reference", where)
     _known(entry, CASE_KEYS, where)
     reference = _req(entry, "reference", where)
-    where = f"{where} {reference}"
     if not re.fullmatch(r"[a-z0-9-]{3,40}", reference):
         raise Invalid(where, "reference must be 3-40 lowercase letters, digits or hyphens")
     kind = _choice(entry.get("kind", "individual"), Case.Kind.values, "kind", where)
@@ -352,7 +359,7 @@ def person(entry: dict, country: str, where: str) -> PersonSpec:
         "primary_name": _req(entry, "name", where),
         "native_name": str(entry.get("native_name") or ""),
         "roles": roles,
-        "country": _country(entry["country"], where) if entry.get("country") else country,
+        "country": _person_country(entry, country, where),
         "gender": gender,
         "bio": str(entry.get("bio") or "").strip(),
         "tier": Tier.PUBLIC,
@@ -370,6 +377,13 @@ def person(entry: dict, country: str, where: str) -> PersonSpec:
         )
     aliases = [str(a) for a in entry.get("aliases") or []]
     return PersonSpec(values, aliases, affiliations)
+
+
+def _person_country(entry: dict, case_country: str, where: str) -> str:
+    # `country: null` for stateless people; no key at all means the case's country.
+    if "country" not in entry:
+        return case_country
+    return _country(entry["country"], where) if entry["country"] else ""
 
 
 def case_records(entry: dict, reference: str, default_source: str, where: str) -> list[RecordSpec]:
@@ -634,9 +648,9 @@ CAMPAIGN_KEYS = {
 
 
 def campaign(entry: dict, where: str, data_dir: Path) -> CampaignSpec:
+    where = _labelled(entry, "slug", where)
     _known(entry, CAMPAIGN_KEYS, where)
     slug = _req(entry, "slug", where)
-    where = f"{where} {slug}"
     anonymous = entry.get("anonymous_signatory_count", 0)
     if not isinstance(anonymous, int) or anonymous < 0:
         raise Invalid(where, "anonymous_signatory_count must be a whole number ≥ 0")
