@@ -275,7 +275,7 @@ DEFAULT_EXCEPTION_REPORTER_FILTER = "casetracker.errors.NoLocalsExceptionReporte
 # -- restricted fields: encryption keys (casetracker/crypto.py) --------------------------
 # Comma-separated Fernet keys, newest first. Never derived from SECRET_KEY: the two are
 # stored and rotated apart. Generate one with `python manage.py rotate_field_keys --new-key`.
-CASETRACKER_FIELD_KEYS = env.list("CASETRACKER_FIELD_KEYS", default=[])
+CASETRACKER_FIELD_KEYS = [k for k in env.list("CASETRACKER_FIELD_KEYS", default=[]) if k.strip()]
 DEV_FIELD_KEY = "ZGV2LW9ubHktZmllbGQta2V5LW5vdC1mb3ItcHJvZCE="  # embedded: DEBUG only
 if not CASETRACKER_FIELD_KEYS:
     if not DEBUG:
@@ -286,3 +286,22 @@ if not CASETRACKER_FIELD_KEYS:
     CASETRACKER_FIELD_KEYS = [DEV_FIELD_KEY]
 elif not DEBUG and DEV_FIELD_KEY in CASETRACKER_FIELD_KEYS:
     raise ImproperlyConfigured("The embedded development field key cannot be used in production.")
+
+
+def _check_fernet_key(key: str) -> None:
+    import base64
+    import binascii
+
+    try:
+        ok = len(base64.urlsafe_b64decode(key.encode())) == 32
+    except (binascii.Error, ValueError):
+        ok = False
+    if not ok:
+        raise ImproperlyConfigured(
+            "CASETRACKER_FIELD_KEYS holds a value that is not a Fernet key "
+            "(32 url-safe base64-encoded bytes)."
+        )
+
+
+for _key in CASETRACKER_FIELD_KEYS:
+    _check_fernet_key(_key)
