@@ -9,6 +9,10 @@ class PeopleConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from casetracker import audit
         from casetracker.middleware import mark_session_start
 
         user_logged_in.connect(mark_session_start, dispatch_uid="casetracker_session_start")
+        # Every model built on AuditedQuerySet is audited; apps are all loaded by now.
+        audit.connect_receivers()
+        from people import admin_audit  # noqa: F401  (registers the read-only trail)
