@@ -300,3 +300,15 @@ def record_export(*, model_label: str, count: int, what: str = "", case_id=None)
             )
         ]
     )
+
+
+def record_key_rotation(*, model: type[models.Model], fields: list[str], count: int) -> None:
+    _write(
+        [
+            _entry(
+                "bulk_update",
+                model_label=model._meta.label_lower,
+                changes={"reason": "key rotation", "fields": fields, "values": count},
+            )
+        ]
+    )

@@ -140,3 +140,39 @@ class EncryptedTextField(models.TextField):
 
 def encrypted_fields(model: type[models.Model]) -> list[EncryptedTextField]:
     return [f for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
+
+
+def rotate_model_keys(*, model: type[models.Model], batch_size: int = 500) -> int:
+    """Re-encrypt every restricted value of ``model`` under the newest key; return how many.
+
+    Raw SQL on purpose: the ORM would decrypt into Python objects and route the writes
+    through the audit machinery, once per row; here plaintext never leaves this function
+    and the caller writes one audit row per model. Each batch is its own transaction with
+    its rows locked (PostgreSQL), so a crash loses at most one batch of work and a re-run
+    skips values already under the newest key.
+    """
+    from django.db import connection, transaction
+
+    fields = encrypted_fields(model)
+    if not fields:
+        return 0
+    qn = connection.ops.quote_name
+    table, pk = qn(model._meta.db_table), qn(model._meta.pk.column)
+    cols = ", ".join(qn(f.column) for f in fields)
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    select = f"SELECT {pk}, {cols} FROM {table} WHERE {pk} > %s ORDER BY {pk} LIMIT %s{lock}"  # noqa: S608
+    assignments = ", ".join(f"{qn(f.column)} = %s" for f in fields)
+    update = f"UPDATE {table} SET {assignments} WHERE {pk} = %s"  # noqa: S608
+    last, rotated = -1, 0
+    while True:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(select, [last, batch_size])
+            rows = cursor.fetchall()
+            for row_pk, *tokens in rows:
+                fresh = [t if not t or is_under_newest_key(t) else rotate(t) for t in tokens]
+                if fresh != tokens:
+                    cursor.execute(update, [*fresh, row_pk])
+                    rotated += sum(1 for a, b in zip(fresh, tokens, strict=True) if a != b)
+        if len(rows) < batch_size:
+            return rotated
+        last = rows[-1][0]

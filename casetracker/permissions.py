@@ -121,3 +121,17 @@ def can_use_api(viewer: Viewer) -> bool:
 def can_receive_case_alerts(viewer: Viewer, case: Case) -> bool:
     """Reminder and alert recipients: accounts that can see the case."""
     return (viewer.is_staff_member or viewer.is_partner) and can_view_case(viewer, case)
+
+
+def permission_decision(reason: str):
+    """Mark a plain Django view as having an explicit access decision (route inventory).
+
+    ``@permission_decision("public: liveness probe, no data")``. DRF views declare
+    ``permission_classes`` instead; admin views are decided by the admin site.
+    """
+
+    def mark(view):
+        view.permission_decision = reason
+        return view
+
+    return mark

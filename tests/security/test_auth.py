@@ -24,9 +24,7 @@ T0 = dt.datetime(2030, 3, 1, 9, 0, tzinfo=dt.UTC)
 
 @pytest.fixture
 def staff(db):
-    user = UserFactory(username="alice", is_staff=True, is_superuser=True)
-    user.save()  # the factory sets the password after saving (skip_postgeneration_save)
-    return user
+    return UserFactory(username="alice", is_staff=True, is_superuser=True)
 
 
 @pytest.fixture
