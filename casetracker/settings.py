@@ -221,7 +221,7 @@ if not DEBUG:
 # -- authentication hardening (issue 6) -------------------------------------------------
 # django-axes first: it refuses a locked-out username+IP before the password is checked.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "casetracker.auth.RequestAwareAxesBackend",  # django-axes lockout
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Reverse proxies whose X-Forwarded-For we believe (IPs or CIDRs). Empty: REMOTE_ADDR only,

@@ -257,3 +257,10 @@ def test_the_totp_service_refuses_without_debug(staff, settings):
 
 def test_timezone_is_aware():
     assert timezone.is_aware(T0)
+
+
+def test_the_test_clients_login_still_works_without_a_request(client, staff):
+    # Scripts and Client.login() authenticate without a request; axes cannot lock those
+    # out, but it must not break them either (the password is still checked).
+    assert client.login(username="alice", password=PASSWORD)
+    assert not Client().login(username="alice", password="wrong")
