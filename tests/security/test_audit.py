@@ -206,3 +206,19 @@ def test_an_auditor_sees_only_the_trail_of_their_own_organisation(
     seen = set(visible(viewer_of(auditor_a), AuditEntry).values_list("case_id", flat=True))
     assert case_a.pk in seen and case_b.pk not in seen
     assert not visible(viewer_of(make_member(org_a)), AuditEntry).exists()
+
+
+def test_the_audit_changelist_query_count_does_not_grow_with_rows(
+    org_a, make_member, otp_login, django_assert_max_num_queries
+):
+    auditor = make_member(org_a, "auditor")
+    client = Client()
+    otp_login(client, auditor)
+    case = CaseFactory(owner=org_a)
+    client.get("/admin/people/auditentry/")  # warm caches (content types, session)
+    with django_assert_max_num_queries(16) as few:
+        assert client.get("/admin/people/auditentry/").status_code == 200
+    for _ in range(20):
+        HearingFactory(case=case)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get("/admin/people/auditentry/").status_code == 200
