@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from cases.models import Case
+from casetracker.audit import AuditedQuerySet
 from casetracker.fields import (
     PartialDateField,
     Tier,
@@ -47,6 +48,8 @@ class Campaign(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
         ordering = ["-start", "title"]
         verbose_name = _("campaign")
@@ -78,6 +81,8 @@ class Signatory(models.Model):
     name = models.CharField(_("name as signed"), max_length=500)
     position = models.PositiveIntegerField(_("position in list"), default=0)
     tier = tier_field(default=Tier.PUBLIC)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         ordering = ["campaign", "position", "id"]

@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from casetracker.audit import AuditedQuerySet
+from casetracker.crypto import EncryptedTextField
 from casetracker.fields import (
     PartialDateField,
     Tier,
@@ -37,7 +39,7 @@ def _fingerprinted(label: str) -> models.UniqueConstraint:
     )
 
 
-class CaseQuerySet(models.QuerySet):
+class CaseQuerySet(AuditedQuerySet):
     def detained(self) -> CaseQuerySet:
         return self.filter(status__in=Case.DETAINED_STATUSES)
 
@@ -222,6 +224,8 @@ class CaseShare(models.Model):
     can_edit = models.BooleanField(_("may edit"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("share")
         verbose_name_plural = _("shares")
@@ -256,6 +260,11 @@ class Source(models.Model):
     )
     tier = tier_field()
     fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    # Restricted (encrypted at rest): who the source is and how to reach them.
+    identity = EncryptedTextField(_("identity of the source (restricted)"))
+    contact = EncryptedTextField(_("contact of the source (restricted)"))
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         ordering = ["case", "date", "id"]
@@ -285,6 +294,8 @@ class CaseRecord(models.Model):
     edited = models.BooleanField(_("edited by a caseworker"), default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -419,6 +430,8 @@ class Facility(models.Model):
     country = CountryField(_("country"))
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.PRISON)
 
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("facility")
@@ -525,6 +538,8 @@ class Detention(CaseRecord):
     start = PartialDateField(_("start"))
     end = PartialDateField(_("end"))
     legal_basis = models.CharField(_("legal basis"), max_length=255, blank=True)
+    # Restricted (encrypted at rest): where exactly someone is held or hiding.
+    exact_address = EncryptedTextField(_("exact address (restricted)"))
 
     class Meta:
         ordering = ["case", "start", "id"]
@@ -585,3 +600,28 @@ class ReviewItem(CaseRecord):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.message[:60]}"
+
+
+class CaseNote(CaseRecord):
+    """A caseworker's note on a case; its text is always encrypted at rest.
+
+    Always, not only when the tier is restricted: a note's tier can be lowered or raised
+    later, and re-encrypting on every tier change would leave plaintext copies in old WAL
+    and backups. Encryption costs only searchability, which notes do not need. Who may
+    read a note is still its tier (casetracker.visibility); a restricted note's reads are
+    audited.
+    """
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    text = EncryptedTextField(_("text"), blank=False, default=None)
+
+    class Meta:
+        ordering = ["case", "-created_at", "id"]
+        verbose_name = _("case note")
+        verbose_name_plural = _("case notes")
+        constraints = [tier_constraint("casenote")]
+
+    def __str__(self) -> str:
+        return f"{_('Note')} #{self.pk} ({self.get_tier_display()})"

@@ -33,7 +33,8 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("CASETRACKER_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin site is casetracker.admin_site.CasetrackerAdminSite (TOTP required).
+    "casetracker.apps.CasetrackerAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -44,6 +45,10 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "csp",
     "people",
     "cases",
     "campaigns",
@@ -58,8 +63,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "casetracker.middleware.SessionAbsoluteTimeoutMiddleware",
+    "casetracker.middleware.AuditContextMiddleware",
+    "casetracker.middleware.NoStoreWhenAuthenticatedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a lockout into a 429 response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "casetracker.urls"
@@ -205,3 +217,91 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# -- authentication hardening (issue 6) -------------------------------------------------
+# django-axes first: it refuses a locked-out username+IP before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "casetracker.auth.RequestAwareAxesBackend",  # django-axes lockout
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Reverse proxies whose X-Forwarded-For we believe (IPs or CIDRs). Empty: REMOTE_ADDR only,
+# so a client cannot pick the address it is locked out or audited under.
+TRUSTED_PROXIES = env.list("DJANGO_TRUSTED_PROXIES", default=[])
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = "casetracker.auth.axes_cool_off"  # 15 min, doubling per recent lockout
+AXES_RESET_ON_SUCCESS = True  # "5 consecutive failures"
+# Failures while locked out neither extend nor count as a new lockout: the failure log then
+# holds exactly one locked_out row per lockout, which is what the escalation counts.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_CLIENT_IP_CALLABLE = "casetracker.auth.client_ip"
+AXES_LOCKOUT_BASE_MINUTES = 15
+AXES_LOCKOUT_MAX_HOURS = 24
+
+OTP_TOTP_ISSUER = "casetracker"
+OTP_TOTP_THROTTLE_FACTOR = 1  # wrong codes slow further tries down exponentially
+
+# Idle timeout: the cookie and the stored session expire 30 min after the last request.
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+# Absolute timeout: SessionAbsoluteTimeoutMiddleware logs out 12 h after login, busy or not.
+SESSION_ABSOLUTE_AGE = 12 * 60 * 60
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+
+# -- Content Security Policy (django-csp 4) ----------------------------------------------
+# Everything is served from our own origin (admin assets, Swagger UI from the sidecar
+# package). No inline scripts: the API docs must use the split Swagger view.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
+# Error reports (mail_admins, the DEBUG page) never show local variables or POST data:
+# a frame's locals may hold a decrypted restricted value.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "casetracker.errors.NoLocalsExceptionReporterFilter"
+
+# -- restricted fields: encryption keys (casetracker/crypto.py) --------------------------
+# Comma-separated Fernet keys, newest first. Never derived from SECRET_KEY: the two are
+# stored and rotated apart. Generate one with `python manage.py rotate_field_keys --new-key`.
+CASETRACKER_FIELD_KEYS = [k for k in env.list("CASETRACKER_FIELD_KEYS", default=[]) if k.strip()]
+DEV_FIELD_KEY = "ZGV2LW9ubHktZmllbGQta2V5LW5vdC1mb3ItcHJvZCE="  # embedded: DEBUG only
+if not CASETRACKER_FIELD_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "CASETRACKER_FIELD_KEYS must be set (comma-separated Fernet keys, newest first) "
+            "when DJANGO_DEBUG=False."
+        )
+    CASETRACKER_FIELD_KEYS = [DEV_FIELD_KEY]
+elif not DEBUG and DEV_FIELD_KEY in CASETRACKER_FIELD_KEYS:
+    raise ImproperlyConfigured("The embedded development field key cannot be used in production.")
+
+
+def _check_fernet_key(key: str) -> None:
+    import base64
+    import binascii
+
+    try:
+        ok = len(base64.urlsafe_b64decode(key.encode())) == 32
+    except (binascii.Error, ValueError):
+        ok = False
+    if not ok:
+        raise ImproperlyConfigured(
+            "CASETRACKER_FIELD_KEYS holds a value that is not a Fernet key "
+            "(32 url-safe base64-encoded bytes)."
+        )
+
+
+for _key in CASETRACKER_FIELD_KEYS:
+    _check_fernet_key(_key)

@@ -148,8 +148,12 @@ def visible_people(viewer: Viewer, qs: QuerySet | None = None) -> QuerySet:
             case_visibility_q(viewer, tier_path="person__tier"), person=OuterRef("pk")
         )
     )
+    # A person in somebody's case is as visible as that case allows; only people in no
+    # case at all (lawyers, officials, contacts) fall back to the staff-wide tiers. Without
+    # the ~in_a_case guard, staff of B would see an internal-tier person of A's case.
+    in_a_case = Exists(Case.objects.filter(person=OuterRef("pk")))
     own = (
-        Q(tier__in=global_tiers(viewer))
+        Q(tier__in=global_tiers(viewer)) & ~in_a_case
         if viewer.is_staff_member or (viewer.is_superuser and viewer.organisation_id is None)
         else Q(pk__in=[])
     )
@@ -178,31 +182,79 @@ def visible_campaigns(viewer: Viewer, qs: QuerySet | None = None) -> QuerySet:
     return qs.filter(q).distinct() if viewer.organisation_id else qs.filter(q)
 
 
+def visible_shares(viewer: Viewer, qs: QuerySet) -> QuerySet:
+    """Owner staff see every share of their visible cases; others only their own share."""
+    if viewer.is_anonymous:
+        return qs.none()
+    cases = visible_cases(viewer).values("pk")
+    if viewer.is_superuser and viewer.organisation_id is None:
+        return qs.filter(case__in=cases)
+    mine = Q(organisation_id=viewer.organisation_id)
+    if viewer.is_staff_member:
+        mine |= Q(case__owner_id=viewer.organisation_id)
+    return qs.filter(mine, case__in=cases)
+
+
+def visible_audit_entries(viewer: Viewer, qs: QuerySet) -> QuerySet:
+    """Auditors read the trail of their own organisation: its cases and its people's acts.
+
+    An auditor of A never sees B's case rows: changed values of B's cases are in them.
+    """
+    from cases.models import Case
+    from people.models import Membership
+
+    if viewer.is_superuser and viewer.organisation_id is None:
+        return qs
+    if viewer.role != "auditor" and not viewer.is_superuser:
+        return qs.none()
+    own_cases = Case.objects.filter(owner_id=viewer.organisation_id).values("pk")
+    own_users = Membership.objects.filter(organisation_id=viewer.organisation_id).values("user_id")
+    return qs.filter(Q(case_id__in=own_cases) | Q(case_id__isnull=True, user_id__in=own_users))
+
+
+# Reference data every signed-in account (staff and partners) may read.
+REFERENCE_MODELS = frozenset({"cases.facility", "campaigns.countryrating"})
+
+
+def _visible_signatories(viewer: Viewer, qs: QuerySet) -> QuerySet:
+    return qs.filter(
+        campaign__in=visible_campaigns(viewer).values("pk"), tier__in=global_tiers(viewer)
+    )
+
+
+def _visible_affiliations(viewer: Viewer, qs: QuerySet) -> QuerySet:
+    return qs.filter(person__in=visible_people(viewer).values("pk"), tier__in=global_tiers(viewer))
+
+
+def _handlers() -> dict:
+    from campaigns.models import Campaign, Signatory
+    from cases.models import Case, CaseShare
+    from people.models import Affiliation, AuditEntry, Organisation, Person
+
+    return {
+        Case: visible_cases,
+        CaseShare: visible_shares,
+        AuditEntry: visible_audit_entries,
+        Person: visible_people,
+        Organisation: visible_organisations,
+        Campaign: visible_campaigns,
+        Signatory: _visible_signatories,
+        Affiliation: _visible_affiliations,
+    }
+
+
 def visible(viewer: Viewer, model: type[Model], qs: QuerySet | None = None) -> QuerySet:
     """The entry point: ``visible(viewer, Hearing)`` → the hearings ``viewer`` may see."""
-    from campaigns.models import Campaign, Signatory
-    from cases.models import Case
-    from people.models import Affiliation, Organisation, Person
-
     qs = model._default_manager.all() if qs is None else qs
-    if model is Case:
-        return visible_cases(viewer, qs)
-    if model is Person:
-        return visible_people(viewer, qs)
-    if model is Organisation:
-        return visible_organisations(viewer, qs)
-    if model is Campaign:
-        return visible_campaigns(viewer, qs)
-    if model is Signatory:
-        return qs.filter(
-            campaign__in=visible_campaigns(viewer).values("pk"), tier__in=global_tiers(viewer)
-        )
-    if model is Affiliation:
-        return qs.filter(
-            person__in=visible_people(viewer).values("pk"), tier__in=global_tiers(viewer)
-        )
+    handler = _handlers().get(model)
+    if handler is not None:
+        return handler(viewer, qs)
     if any(f.name == "case" for f in model._meta.fields):
         return visible_case_records(viewer, qs)
+    if model._meta.label_lower in REFERENCE_MODELS and not viewer.is_anonymous:
+        return qs
+    # Anything else (accounts, tokens, settings-like rows) is staff-only; partners are
+    # outsiders and get nothing they were not explicitly given.
     if viewer.is_staff_member or viewer.is_superuser:
-        return qs  # reference data: facilities, country ratings
-    return qs if not viewer.is_anonymous else qs.none()
+        return qs
+    return qs.none()

@@ -5,9 +5,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from casetracker.audit import AuditedQuerySet
+from casetracker.crypto import EncryptedTextField
 from casetracker.fields import (
     PartialDateField,
     Tier,
@@ -43,6 +46,8 @@ class Organisation(models.Model):
     description = models.TextField(_("description"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -81,8 +86,15 @@ class Person(models.Model):
     birth_date = PartialDateField(_("birth date"))
     bio = models.TextField(_("short bio"), blank=True)
     tier = tier_field()
+    # Restricted (encrypted at rest, named staff only, every read audited).
+    relatives = EncryptedTextField(
+        _("relatives (restricted)"), help_text=_("Who they are and how to reach them.")
+    )
+    private_contact = EncryptedTextField(_("private contact (restricted)"))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         ordering = ["primary_name", "id"]
@@ -111,6 +123,8 @@ class PersonAlias(models.Model):
     name = models.CharField(_("alias"), max_length=255, db_index=True)
     language = models.CharField(_("language (ISO 639)"), max_length=8, blank=True)
 
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("alias")
@@ -134,6 +148,8 @@ class Affiliation(models.Model):
     start = PartialDateField(_("start"))
     end = PartialDateField(_("end"))
     tier = tier_field(default=Tier.INTERNAL)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         ordering = ["person", "organisation"]
@@ -178,6 +194,8 @@ class Membership(models.Model):
     # Restricted records are readable only by named staff (DOMAIN.md): this flag names them.
     may_read_restricted = models.BooleanField(_("may read restricted records"), default=False)
 
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
@@ -192,3 +210,90 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()}, {self.organisation}"
+
+
+# -- audit trail (issue 6) -----------------------------------------------------------------
+class AuditImmutableError(Exception):
+    """Audit rows are append-only: the app never updates or deletes one."""
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AuditImmutableError("Audit entries cannot be updated.")
+
+    def delete(self):
+        raise AuditImmutableError("Audit entries cannot be deleted.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AuditImmutableError("Audit entries cannot be updated.")
+
+    def _raw_delete(self, using):
+        raise AuditImmutableError("Audit entries cannot be deleted.")
+
+
+class AuditEntry(models.Model):
+    """One append-only line of the audit trail (written by casetracker.audit).
+
+    No foreign keys on purpose: deleting a user or a case must neither cascade into the
+    trail nor be blocked by it; ``username`` is a snapshot taken when the row was written.
+    Restricted values never appear: ``changes`` holds "•••" for them.
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Create")
+        UPDATE = "update", _("Update")
+        DELETE = "delete", _("Delete")
+        BULK_UPDATE = "bulk_update", _("Bulk update")
+        READ_RESTRICTED = "read_restricted", _("Read restricted data")
+        EXPORT = "export", _("Export")
+        LOGIN = "login", _("Login")
+        LOGIN_FAILED = "login_failed", _("Failed login")
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    user_id = models.BigIntegerField(_("user id"), null=True, blank=True, db_index=True)
+    username = models.CharField(_("who"), max_length=150)
+    ip_address = models.GenericIPAddressField(_("from"), null=True, blank=True)
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    model = models.CharField(_("record type"), max_length=100, blank=True)
+    object_id = models.CharField(_("record id"), max_length=64, blank=True)
+    # Used by the auditor's "everything that happened to case X" view.
+    case_id = models.BigIntegerField(_("case id"), null=True, blank=True, db_index=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+        indexes = [models.Index(fields=["model", "object_id"], name="audit_record")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    action__in=[
+                        "create",
+                        "update",
+                        "delete",
+                        "bulk_update",
+                        "read_restricted",
+                        "export",
+                        "login",
+                        "login_failed",
+                    ]
+                ),
+                name="audit_action_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.model}#{self.object_id}"
+        )
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditImmutableError("Audit entries cannot be updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditImmutableError("Audit entries cannot be deleted.")

@@ -47,3 +47,33 @@ def viewer_of():
         return Viewer.for_user(user)
 
     return build
+
+
+# -- security (issue 6) -------------------------------------------------------------------
+@pytest.fixture
+def otp_login(db):
+    """otp_login(client, user) -> device: a session that passed password AND TOTP.
+
+    The admin refuses password-only sessions; use this in admin tests instead of a bare
+    ``client.force_login(user)``.
+    """
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    def login(client, user):
+        device, _ = TOTPDevice.objects.get_or_create(
+            user=user, name="test", defaults={"confirmed": True}
+        )
+        client.force_login(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return device
+
+    return login
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2 with Django's iteration count costs ~0.3 s per user; tests make many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -42,7 +42,8 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.invalid")
-    password = factory.PostGenerationMethodCall("set_password", "correct horse battery staple")
+    # Hashed before the row is saved, so force_login's session hash matches the database.
+    password = factory.django.Password("correct horse battery staple")
     is_staff = True
 
     @classmethod
