@@ -202,8 +202,24 @@ def test_create_demo_admin_prints_a_working_password_and_resets_it(client, setti
     assert new_password != password
     assert authenticate(username="demo", password=password) is None
     assert authenticate(username="demo", password=new_password) is not None
-    assert client.login(username="demo", password=new_password)
+    assert "otpauth://totp/" in again.getvalue()
+    code = io.StringIO()
+    call_command("demo_totp", "demo", code=True, stdout=code)
+    response = client.post(
+        "/admin/login/?next=/admin/cases/case/",
+        {"username": "demo", "password": new_password, "otp_token": code.getvalue().strip()},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
     assert client.get("/admin/cases/case/").status_code == 200
+
+
+def test_the_demo_admin_cannot_log_in_with_the_password_alone(client, settings):
+    settings.DEBUG = True
+    out = io.StringIO()
+    call_command("create_demo_admin", stdout=out)
+    password = out.getvalue().split("password:")[1].split()[0]
+    client.post("/admin/login/", {"username": "demo", "password": password})
+    assert client.get("/admin/cases/case/").status_code == 302
 
 
 def test_create_demo_admin_refuses_without_debug(settings):

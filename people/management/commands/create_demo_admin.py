@@ -9,7 +9,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from people.management.commands.demo_totp import render_qr
 from people.models import Membership, Organisation
+from people.services_security import totp_device_ensure
 
 DEMO_USERNAME = "demo"
 CIVICUS_NAME = "CIVICUS: World Alliance for Citizen Participation"
@@ -43,8 +45,14 @@ class Command(BaseCommand):
                 user=user,
                 defaults={"organisation": org, "role": Membership.Role.ADMINISTRATOR},
             )
+            otpauth = totp_device_ensure(user=user)
         self.stdout.write(
             f"Demo admin ready.\n  Log in at: {settings.SITE_URL}/admin/\n"
             f"  username:  {DEMO_USERNAME}\n  password:  {password}\n"
-            "(The password is shown only now; run this command again to reset it.)"
+            "(The password is shown only now; run this command again to reset it.)\n"
+            "  second factor: every admin login also asks for a 6-digit code. Scan this\n"
+            "  with an authenticator app (or add the otpauth URI by hand):\n"
+            f"  {otpauth}\n{render_qr(otpauth)}"
+            "  No authenticator app at hand? The current code, for this demo only:\n"
+            f"  .venv/bin/python manage.py demo_totp {DEMO_USERNAME} --code"
         )

@@ -17,18 +17,34 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("username")
         parser.add_argument("--no-qr", action="store_true", help="print only the URI")
+        parser.add_argument(
+            "--code",
+            action="store_true",
+            help="print only the current 6-digit code (for a demo without an authenticator app)",
+        )
 
-    def handle(self, *args, username: str, no_qr: bool = False, **options):
+    def handle(self, *args, username: str, no_qr: bool = False, code: bool = False, **options):
         if not settings.DEBUG:
             raise CommandError("demo_totp runs only with DJANGO_DEBUG=True.")
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"No user named {username!r}.")
         uri = totp_device_ensure(user=user)
+        if code:
+            self.stdout.write(current_code(user))
+            return
         self.stdout.write("Second factor for the admin login (scan it in an authenticator app):")
         self.stdout.write(uri)
         if not no_qr:
             self.stdout.write(render_qr(uri))
+
+
+def current_code(user) -> str:
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user=user, name="demo")
+    return f"{totp(device.bin_key, step=device.step, digits=device.digits):0{device.digits}d}"
 
 
 def render_qr(text: str) -> str:
