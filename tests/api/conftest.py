@@ -32,6 +32,12 @@ CHILD_FACTORIES = {
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The factories hash a password per user; PBKDF2 would dominate these tests' runtime.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_throttle_cache():
     cache.clear()
     yield
