@@ -20,6 +20,7 @@ from people.models import Person, PersonAlias
 
 COUNTRY_CHOICES = [(code, name) for code, name in countries]
 MAX_Q_LENGTH = 200
+BOOLEAN_CHOICES = [("true", "true"), ("false", "false")]
 
 
 def text_search_q(viewer: Viewer, text: str) -> Q:
@@ -79,7 +80,10 @@ class CaseFilterSet(UpdatedSinceFilterSet):
     facility = django_filters.NumberFilter(
         method="filter_facility", label=_("Detained (now or before) in this facility id")
     )
-    has_upcoming_hearing = django_filters.BooleanFilter(method="filter_has_upcoming_hearing")
+    # A choice, not BooleanFilter: that one reads "maybe" as "no filter" instead of an error.
+    has_upcoming_hearing = django_filters.ChoiceFilter(
+        choices=BOOLEAN_CHOICES, method="filter_has_upcoming_hearing"
+    )
     hearing_after = django_filters.DateFilter(
         method="filter_hearing_after", label=_("Has a hearing on or after this date")
     )
@@ -115,7 +119,7 @@ class CaseFilterSet(UpdatedSinceFilterSet):
         upcoming = _visible_child(
             self.viewer, Hearing, date__gte=dt.date.today(), status=Hearing.Status.SCHEDULED
         )
-        return qs.filter(upcoming if value else ~upcoming)
+        return qs.filter(upcoming if value == "true" else ~upcoming)
 
     def filter_hearing_after(self, qs, name, value):
         return qs.filter(_visible_child(self.viewer, Hearing, date__gte=value))

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import django_filters
 
-from cases.filters import COUNTRY_CHOICES, UpdatedSinceFilterSet
+from cases.filters import BOOLEAN_CHOICES, COUNTRY_CHOICES, UpdatedSinceFilterSet
 from people.models import Organisation, Person
 
 
@@ -17,7 +17,9 @@ class PersonFilterSet(UpdatedSinceFilterSet):
 class OrganisationFilterSet(UpdatedSinceFilterSet):
     country = django_filters.ChoiceFilter(choices=COUNTRY_CHOICES)
     kind = django_filters.ChoiceFilter(choices=Organisation.Kind.choices)
-    is_member = django_filters.BooleanFilter()
+    is_member = django_filters.TypedChoiceFilter(
+        choices=BOOLEAN_CHOICES, coerce=lambda v: v == "true"
+    )
 
     class Meta:
         model = Organisation
