@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -37,6 +38,11 @@ def django_validation_to_drf(exc: DjangoValidationError) -> exceptions.Validatio
 def api_exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = django_validation_to_drf(exc)
+    elif isinstance(exc, RequestDataTooBig):
+        # Django's DATA_UPLOAD_MAX_MEMORY_SIZE tripped before our parser's own limit.
+        from casetracker.api.parsers import RequestTooLarge
+
+        exc = RequestTooLarge()
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Not found."))
     return exception_handler(exc, context)

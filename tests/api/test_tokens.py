@@ -23,7 +23,9 @@ def bearer(raw: str) -> APIClient:
 
 def test_create_partner_token_prints_a_token_once_and_stores_only_its_hash(org_a):
     out = io.StringIO()
-    call_command("create_partner_token", org=org_a.name, expires_days=30, stdout=out, stderr=io.StringIO())
+    call_command(
+        "create_partner_token", org=org_a.name, expires_days=30, stdout=out, stderr=io.StringIO()
+    )
     raw = out.getvalue().strip()
     token = PartnerToken.objects.get()
     assert raw.startswith(f"ctp_{token.prefix}_")
