@@ -625,3 +625,56 @@ class CaseNote(CaseRecord):
 
     def __str__(self) -> str:
         return f"{_('Note')} #{self.pk} ({self.get_tier_display()})"
+
+
+class ChangeLogEntry(models.Model):
+    """One row per write to a record a partner may mirror; the change feed reads it in order.
+
+    Written in the same transaction as the change (cases/changefeed.py) under a lock that
+    makes ids grow in commit order, so a client polling ``after=<last id>`` never skips a
+    change committed late. It stores no content: what a caller receives is evaluated at
+    read time through the visibility layer. Independent of the security audit trail.
+    """
+
+    class Action(models.TextChoices):
+        SAVE = "save", _("Created or updated")
+        DELETE = "delete", _("Deleted")
+
+    id = models.BigAutoField(primary_key=True)
+    kind = models.CharField(_("record type"), max_length=20)
+    object_id = models.BigIntegerField(_("record id"))
+    action = models.CharField(_("action"), max_length=6, choices=Action.choices)
+    at = models.DateTimeField(_("logged at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("change-log entry")
+        verbose_name_plural = _("change-log entries")
+        indexes = [models.Index(fields=["kind", "object_id"], name="changelog_record")]
+
+    def __str__(self) -> str:
+        return f"#{self.id} {self.action} {self.kind}:{self.object_id}"
+
+
+class FeedExposure(models.Model):
+    """That an audience (viewers who see the same records) was sent a record by the feed.
+
+    A tombstone goes only to audiences that were sent the record before, so a tombstone
+    never reveals a record its reader never saw.
+    """
+
+    audience = models.CharField(_("audience"), max_length=64)
+    kind = models.CharField(_("record type"), max_length=20)
+    object_id = models.BigIntegerField(_("record id"))
+
+    class Meta:
+        verbose_name = _("feed exposure")
+        verbose_name_plural = _("feed exposures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["audience", "kind", "object_id"], name="feed_exposure_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.audience} saw {self.kind}:{self.object_id}"

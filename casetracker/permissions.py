@@ -106,8 +106,12 @@ def can_manage_members(viewer: Viewer) -> bool:
 
 
 def can_export(viewer: Viewer) -> bool:
-    """Bulk exports leave the system: staff who work the cases, not auditors or partners."""
-    return viewer.role in EDITOR_ROLES | CAMPAIGN_ROLES
+    """Bulk exports leave the system, so each is audited. Staff who work the cases may
+    export; so may partners, whose CSV holds exactly what their API reads already return.
+    Auditors read the trail, not the cases' data in bulk."""
+    if viewer.is_superuser and viewer.organisation_id is None:
+        return True
+    return viewer.role in EDITOR_ROLES | CAMPAIGN_ROLES | {"partner"}
 
 
 def can_use_admin(viewer: Viewer) -> bool:

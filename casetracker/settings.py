@@ -178,6 +178,25 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
+# -- REST API (/api/v1/; docs/API.md) -- partner tokens first: 401 (not 403) when missing.
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
+    "casetracker.api.auth.PartnerTokenAuthentication",
+    "rest_framework.authentication.SessionAuthentication",
+]
+REST_FRAMEWORK["DEFAULT_FILTER_BACKENDS"] = ["casetracker.api.filtering.StrictFilterBackend"]
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["casetracker.api.parsers.LimitedJSONParser"]
+REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"] = "casetracker.api.pagination.ApiCursorPagination"
+REST_FRAMEWORK["EXCEPTION_HANDLER"] = "casetracker.api.exceptions.api_exception_handler"
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
+    "casetracker.api.throttling.PartnerTokenRateThrottle",
+    "casetracker.api.throttling.StaffRateThrottle",
+]
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+    "partner_token": env.str("API_PARTNER_TOKEN_RATE", default="600/minute"),
+    "staff": env.str("API_STAFF_RATE", default="1200/minute"),
+}
+REST_FRAMEWORK["UNAUTHENTICATED_USER"] = "django.contrib.auth.models.AnonymousUser"
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)
 SPECTACULAR_SETTINGS = {
     "TITLE": "casetracker API",
     "DESCRIPTION": "Cases of detained human-rights defenders, shared with partner NGOs.",
@@ -186,6 +205,22 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+}
+SPECTACULAR_SETTINGS["SCHEMA_PATH_PREFIX"] = r"/api/v1"
+SPECTACULAR_SETTINGS["COMPONENT_SPLIT_REQUEST"] = True
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    "TierEnum": "casetracker.fields.Tier",
+    "CaseKindEnum": "cases.models.Case.Kind",
+    "CaseStatusEnum": "cases.models.Case.Status",
+    "FacilityKindEnum": "cases.models.Facility.Kind",
+    "HearingKindEnum": "cases.models.Hearing.Kind",
+    "HearingStatusEnum": "cases.models.Hearing.Status",
+    "ChargeStatusEnum": "cases.models.Charge.Status",
+    "ChargeDocumentKindEnum": "cases.models.ChargeDocument.Kind",
+    "DetentionTypeEnum": "cases.models.Detention.Type",
+    "EventTypeEnum": "cases.models.EventType",
+    "OrganisationKindEnum": "people.models.Organisation.Kind",
+    "ChangeTypeEnum": "casetracker.api.changes.FEED_KIND_CHOICES",
 }
 
 # -- logging: structured enough to grep, never restricted content -----------------------

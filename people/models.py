@@ -297,3 +297,35 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AuditImmutableError("Audit entries cannot be deleted.")
+
+
+class PartnerToken(models.Model):
+    """An API key for a partner organisation (DOMAIN.md "Partner NGOs").
+
+    Only a SHA-256 hash of the token is stored; the token itself is shown once, when it is
+    created. ``prefix`` is a non-secret lookup key so authentication needs one indexed
+    query and a constant-time comparison. Requests run as ``user``, a service account with
+    a partner membership of ``organisation``, so the one visibility layer applies unchanged.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="partner_tokens"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="partner_tokens"
+    )
+    name = models.CharField(_("label"), max_length=100, blank=True)
+    prefix = models.CharField(_("key prefix"), max_length=16, unique=True, editable=False)
+    key_hash = models.CharField(_("SHA-256 of the token"), max_length=64, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["organisation", "id"]
+        verbose_name = _("partner API token")
+        verbose_name_plural = _("partner API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} — {self.name or self.prefix}"

@@ -141,7 +141,7 @@ def test_restricted_content_is_for_named_staff_of_the_owner_only(
         (R.CASEWORKER, False, False, True, True, False),
         (R.CAMPAIGNER, True, False, True, True, False),
         (R.AUDITOR, False, True, False, True, False),
-        (R.PARTNER, False, False, False, True, False),
+        (R.PARTNER, False, False, True, True, False),
     ],
 )
 def test_role_capabilities(org_a, make_member, role, campaigns, audit, export, api, members):

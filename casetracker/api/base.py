@@ -1,0 +1,98 @@
+"""Base classes for the API's serializers and views: visibility, staff-only fields, ETags."""
+
+from __future__ import annotations
+
+from django.db import models
+from rest_framework import serializers
+from rest_framework.permissions import BasePermission
+
+from casetracker.api.fields import PartialDateField, SafeCharField
+from casetracker.permissions import can_export, can_use_api
+from casetracker.visibility import Viewer, visible
+
+
+def viewer_for(request) -> Viewer:
+    """The request's Viewer, built once (a token request runs as its service account)."""
+    viewer = getattr(request, "_casetracker_viewer", None)
+    if viewer is None:
+        viewer = Viewer.for_user(request.user)
+        request._casetracker_viewer = viewer
+    return viewer
+
+
+class CanUseApi(BasePermission):
+    """Partner tokens and staff sessions (and platform superusers) may call the API.
+
+    What each caller then sees is the visibility layer's decision (invisible → 404), and
+    writes are checked per record by cases.permissions; this only keeps others out.
+    """
+
+    def has_permission(self, request, view) -> bool:
+        if not (request.user and request.user.is_authenticated):
+            return False
+        viewer = viewer_for(request)
+        return can_use_api(viewer) or (viewer.is_superuser and viewer.organisation_id is None)
+
+
+class CanExport(CanUseApi):
+    def has_permission(self, request, view) -> bool:
+        return super().has_permission(request, view) and can_export(viewer_for(request))
+
+
+def sees_staff_fields(viewer: Viewer | None) -> bool:
+    return viewer is not None and (viewer.is_staff_member or viewer.is_superuser)
+
+
+class ApiModelSerializer(serializers.ModelSerializer):
+    """Text is checked for NUL and bidi controls; ``Meta.staff_fields`` never go to partners.
+
+    The schema documents what a partner receives; staff responses carry the extra
+    ``staff_fields`` (the schema allows additional properties).
+    """
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: SafeCharField,
+        models.TextField: SafeCharField,
+    }
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if not sees_staff_fields(self.context.get("viewer")):
+            for name in getattr(self.Meta, "staff_fields", ()):
+                fields.pop(name, None)
+        return fields
+
+
+def partial_date(name: str, **kw) -> PartialDateField:
+    return PartialDateField(source=f"{name}_partial", **kw)
+
+
+class VisibleQuerysetMixin:
+    """Every queryset comes from the visibility layer; invisible records are 404."""
+
+    model: type[models.Model]
+    permission_classes = [CanUseApi]
+
+    @property
+    def viewer(self) -> Viewer:
+        return viewer_for(self.request)
+
+    def base_queryset(self):
+        return self.model._default_manager.all()
+
+    def decorate(self, qs):
+        """Joins and prefetches for the serializer (each itself filtered by visibility)."""
+        return qs
+
+    def get_queryset(self):
+        return self.decorate(visible(self.viewer, self.model, self.base_queryset()))
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "viewer": self.viewer}
+
+
+def etag_for(obj) -> str:
+    """Strong ETag from the primary key and last-update time (microsecond resolution)."""
+    stamp = obj.updated_at.isoformat() if obj.updated_at else "-"
+    return f'"{obj.pk}-{stamp}"'
