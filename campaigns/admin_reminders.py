@@ -38,6 +38,9 @@ def _visible_case_ids(request):
 
 
 class SubscriptionForm(forms.ModelForm):
+    webhook_url = forms.URLField(
+        label=_("webhook URL"), required=False, max_length=1000, assume_scheme="https"
+    )
     webhook_secret = forms.CharField(
         label=_("webhook secret"),
         required=False,

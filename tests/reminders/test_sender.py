@@ -210,7 +210,7 @@ def test_the_webhook_is_signed_and_carries_no_secret(khurram, webhook_sub, partn
     }
 
 
-def _signed(body=b'{"a": 1}', when=NOW, secret="k", delivery="d-1"):
+def _signed(body=b'{"a": 1}', when=NOW, secret="k", delivery="d-1"):  # noqa: S107
     ts = int(when.timestamp())
     return {
         "X-Casetracker-Timestamp": str(ts),
