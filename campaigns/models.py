@@ -357,8 +357,9 @@ class Reminder(models.Model):
                 name="reminder_sending_is_claimed",
             ),
         ]
-        # The sender's sweep: state = pending AND due_at <= now, oldest first.
-        indexes = [models.Index(fields=["state", "due_at"], name="reminder_state_due")]
+        # The sender's claim: WHERE state = 'pending' AND due_at <= now ORDER BY due_at, id
+        # LIMIT 1 — this index answers it without sorting the backlog on every claim.
+        indexes = [models.Index(fields=["state", "due_at", "id"], name="reminder_state_due")]
 
     def __str__(self) -> str:
         return f"{self.title} — {self.occurrence_date} ({self.get_state_display()})"

@@ -71,13 +71,14 @@ def sweep_reminders(
     result["expired"] += expire_stale(now=clock())
     transport = transport or channels.get_transport()
     max_seconds = max_seconds or float(getattr(settings, "REMINDER_SWEEP_MAX_SECONDS", 200))
-    started = time.monotonic()
+    started, seen = time.monotonic(), {}
     while (limit is None or result["claimed"] < limit) and time.monotonic() - started < max_seconds:
         reminder = claim_next(now=clock())
         if reminder is None:
             break
         result["claimed"] += 1
-        result[send_claimed(reminder, transport=transport, clock=clock, sleep=sleep)] += 1
+        outcome = send_claimed(reminder, transport=transport, clock=clock, sleep=sleep, seen=seen)
+        result[outcome] += 1
     touch_heartbeat(last_sweep_at=timezone.now(), last_sweep_sent=result["sent"])
     log.info("sender: %s", result)
     return result
@@ -96,20 +97,19 @@ def claim_next(*, now: dt.datetime) -> Reminder | None:
 
 
 def _claim_skip_locked(now: dt.datetime, token: uuid.UUID) -> Reminder | None:
+    # Lock only the pk (a light query), flip the state and commit; load the row after.
     with transaction.atomic():
-        row = (
-            _due(now)
-            .select_for_update(skip_locked=True, of=("self",))
-            .select_related("subscription__user__membership", "case")
-            .first()
-        )
-        if row is None:
+        pk = _due(now).select_for_update(skip_locked=True).values_list("pk", flat=True).first()
+        if pk is None:
             return None
-        Reminder.objects.filter(pk=row.pk).update(
+        Reminder.objects.filter(pk=pk).update(
             state=State.SENDING, claim_token=token, claimed_at=now
         )
-    row.state, row.claim_token, row.claimed_at = State.SENDING, token, now
-    return row
+    return _load(pk)
+
+
+def _load(pk: int) -> Reminder:
+    return Reminder.objects.select_related("subscription__user__membership", "case").get(pk=pk)
 
 
 def _claim_conditional(now: dt.datetime, token: uuid.UUID) -> Reminder | None:
@@ -122,23 +122,31 @@ def _claim_conditional(now: dt.datetime, token: uuid.UUID) -> Reminder | None:
                 state=State.SENDING, claim_token=token, claimed_at=now
             )
             if won:
-                return Reminder.objects.select_related(
-                    "subscription__user__membership", "case"
-                ).get(pk=pk)
+                return _load(pk)
 
 
 # -- sending -------------------------------------------------------------------------------
-def still_visible(reminder: Reminder) -> bool:
-    """The recipient may still see the case (consent withdrawn, tier raised, share ended)."""
+def still_visible(reminder: Reminder, cache: dict | None = None) -> bool:
+    """The recipient may still see the case (consent withdrawn, tier raised, share ended).
+
+    Checked at send time, not only when planned; ``cache`` keeps the answer for one
+    sweep per (subscription, case), so a backlog of 10,000 rows costs a few queries.
+    """
     if not reminder.subscription.active:
         return False
-    viewer = subscription_viewer(reminder.subscription)
-    return visible(viewer, Case, Case.objects.filter(pk=reminder.case_id)).exists()
+    key = (reminder.subscription_id, reminder.case_id)
+    if cache is None or key not in cache:
+        viewer = subscription_viewer(reminder.subscription)
+        answer = visible(viewer, Case, Case.objects.filter(pk=reminder.case_id)).exists()
+        if cache is None:
+            return answer
+        cache[key] = answer
+    return cache[key]
 
 
-def send_claimed(reminder: Reminder, *, transport, clock, sleep) -> str:
+def send_claimed(reminder: Reminder, *, transport, clock, sleep, seen: dict | None = None) -> str:
     """Deliver a row this process has claimed; returns the outcome for the tally."""
-    if not still_visible(reminder):
+    if not still_visible(reminder, seen):
         _finish(reminder, State.CANCELLED, attempts=0)
         return "cancelled"
     pauses = retry_backoff()
@@ -157,11 +165,13 @@ def send_claimed(reminder: Reminder, *, transport, clock, sleep) -> str:
             error = getattr(exc, "error_class", type(exc).__name__)
             # Class only: an exception's message may quote the content.
             log.warning("sender: reminder %s failed permanently: %s", reminder.pk, error)
-            _record(reminder, number, at, Outcome.PERMANENT_ERROR, error, _status(exc))
-            _finish(reminder, State.FAILED, attempts=number, error=error)
+            with transaction.atomic():
+                _record(reminder, number, at, Outcome.PERMANENT_ERROR, error, _status(exc))
+                _finish(reminder, State.FAILED, attempts=number, error=error)
             return "failed"
-        _record(reminder, number, at, Outcome.SUCCESS, "", status)
-        _finish(reminder, State.SENT, attempts=number, sent_at=at)
+        with transaction.atomic():  # one commit: the attempt and the state agree
+            _record(reminder, number, at, Outcome.SUCCESS, "", status)
+            _finish(reminder, State.SENT, attempts=number, sent_at=at)
         return "sent"
     raise AssertionError("unreachable")  # pragma: no cover
 

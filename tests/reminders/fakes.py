@@ -49,7 +49,7 @@ class FileCountingTransport:
             time.sleep(self.delay)
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         try:
-            os.write(fd, f"{delivery_id}\n".encode())
+            os.write(fd, f"{delivery_id} {os.getpid()}\n".encode())
         finally:
             os.close(fd)
 

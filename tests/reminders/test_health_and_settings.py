@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.conf import settings
+from django.test import override_settings
 from django.utils import timezone
 
 from campaigns.models import SweepHeartbeat
@@ -60,8 +61,12 @@ def test_beat_plans_and_sweeps_every_minute_with_expiring_ticks():
         assert entry["options"]["expires"] == 60
 
 
-def test_the_tasks_are_registered_and_run_inline_without_a_broker(khurram, email_sub):
+@pytest.mark.parametrize("name", ["plan_reminders_task", "sweep_reminders_task"])
+def test_the_tasks_take_no_model_data_and_call_their_service(name, khurram, email_sub):
     from campaigns import tasks
+    from casetracker.celery_app import app
 
-    assert "reminders created" in tasks.plan_reminders_task.delay().get()
-    assert settings.CELERY_TASK_ALWAYS_EAGER or settings.CELERY_BROKER_URL
+    assert f"campaigns.tasks.{name}" in app.tasks
+    with override_settings(REMINDER_TRANSPORT="tests.reminders.test_commands.Sink"):
+        result = getattr(tasks, name).apply().get()
+    assert ("reminders created" if name.startswith("plan") else "sent") in result
