@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -130,3 +133,293 @@ class CountryRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.country.name}: {self.get_rating_display()} ({self.date_partial})"
+
+
+# -- reminders (DOMAIN.md "Reminders — once, and not twice") -------------------------------
+# The database holds every reminder's state; the broker only carries "sweep now" ticks.
+
+
+def new_calendar_token() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(32)
+
+
+def default_hearing_leads() -> list[int]:
+    return [7, 1]
+
+
+def default_milestone_leads() -> list[int]:
+    return [7, 0]
+
+
+class ReminderKind(models.TextChoices):
+    HEARING = "hearing", _("Upcoming hearing")
+    CUSTODY_EXPIRY = "custody_expiry", _("Custody expiry")
+    MILESTONE = "milestone", _("Detention milestone")
+    ANNIVERSARY = "anniversary", _("Anniversary of arrest")
+    BIRTHDAY = "birthday", _("Birthday in detention")
+    INTERNATIONAL_DAY = "international_day", _("International day")
+
+
+class Subscription(models.Model):
+    """Who hears about what: a user, an e-mail address or a partner's webhook.
+
+    Scope: one case, or a country and/or a campaign, or (all empty) everything the
+    recipient may see. The recipient's visibility is applied on every planner run, so a
+    subscription never widens what anyone may see.
+    """
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        WEBHOOK = "webhook", _("Partner webhook")
+
+    label = models.CharField(_("label"), max_length=200, blank=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminder_subscriptions",
+        help_text=_("Reminders use this user's e-mail and what this user may see."),
+    )
+    email = models.EmailField(
+        _("e-mail address"),
+        blank=True,
+        help_text=_("Without a user: only public cases whose consent allows publicity."),
+    )
+    webhook_url = models.URLField(_("webhook URL"), max_length=1000, blank=True)
+    partner = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="webhook_subscriptions",
+        verbose_name=_("partner organisation"),
+        help_text=_("Webhooks see what this organisation's partner accounts may see."),
+    )
+    # HMAC key for the webhook signature. Never logged and never sent in a payload.
+    webhook_secret = models.CharField(_("webhook secret"), max_length=128, blank=True)
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, null=True, blank=True, related_name="subscriptions"
+    )
+    country = CountryField(_("country"), blank=True)
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, null=True, blank=True, related_name="subscriptions"
+    )
+    kinds = models.JSONField(
+        _("kinds"), default=list, blank=True, help_text=_("Empty means every kind.")
+    )
+    hearing_lead_days = models.JSONField(
+        _("days before hearings and custody expiry"), default=default_hearing_leads
+    )
+    milestone_lead_days = models.JSONField(
+        _("days before milestones and other dates"), default=default_milestone_leads
+    )
+    calendar_token = models.CharField(
+        _("calendar feed token"),
+        max_length=64,
+        unique=True,
+        default=new_calendar_token,
+        editable=False,
+    )
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(channel="webhook")
+                | (Q(channel="email") & (Q(user__isnull=False) | ~Q(email=""))),
+                name="subscription_email_has_recipient",
+                violation_error_message=_("An e-mail subscription needs a user or an address."),
+            ),
+            models.CheckConstraint(
+                condition=Q(channel="email")
+                | (
+                    Q(channel="webhook", partner__isnull=False)
+                    & ~Q(webhook_url="")
+                    & ~Q(webhook_secret="")
+                ),
+                name="subscription_webhook_complete",
+                violation_error_message=_(
+                    "A webhook subscription needs a partner organisation, a URL and a secret."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(case__isnull=True) | (Q(country="") & Q(campaign__isnull=True)),
+                name="subscription_case_scope_alone",
+                violation_error_message=_("Subscribe to one case, or to a country/campaign."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        who = self.label or self.email or (self.user and str(self.user)) or self.webhook_url
+        return f"{who} ({self.get_channel_display()})"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        bad = [k for k in self.kinds or [] if k not in ReminderKind.values]
+        if bad:
+            raise ValidationError({"kinds": _("Unknown kinds: %s") % ", ".join(map(str, bad))})
+        for name in ("hearing_lead_days", "milestone_lead_days"):
+            leads = getattr(self, name)
+            if not isinstance(leads, list) or not all(
+                isinstance(n, int) and 0 <= n <= 60 for n in leads
+            ):
+                raise ValidationError({name: _("A list of whole days between 0 and 60.")})
+
+    @property
+    def recipient_email(self) -> str:
+        return (self.user.email if self.user_id else "") or self.email
+
+
+class ReminderQuerySet(models.QuerySet):
+    def due(self, now) -> ReminderQuerySet:
+        return self.filter(state=Reminder.State.PENDING, due_at__lte=now)
+
+
+class Reminder(models.Model):
+    """One alert to one subscription about one occurrence, at one lead time."""
+
+    Kind = ReminderKind
+    Channel = Subscription.Channel
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending (claimed)")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        NEEDS_REVIEW = "needs_review", _("Needs review")
+        CANCELLED = "cancelled", _("Cancelled")
+        EXPIRED = "expired", _("Expired (date passed before sending)")
+
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.CASCADE, related_name="reminders"
+    )
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reminders")
+    hearing = models.ForeignKey(
+        "cases.Hearing", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=ReminderKind.choices)
+    occurrence_date = models.DateField(_("date of the occurrence"))
+    lead_days = models.PositiveSmallIntegerField(_("days before"), default=0)
+    channel = models.CharField(_("channel"), max_length=10, choices=Subscription.Channel.choices)
+    due_at = models.DateTimeField(_("due at"))
+    number = models.PositiveIntegerField(
+        _("number"), null=True, blank=True, help_text=_("Days or years for milestones.")
+    )
+    title = models.CharField(_("what is coming"), max_length=255)
+    draft_text = models.TextField(_("drafted alert"), blank=True)
+    language = models.CharField(_("language of the draft"), max_length=8, default="en")
+    state = models.CharField(
+        _("state"), max_length=12, choices=State.choices, default=State.PENDING
+    )
+    # Stable per reminder: partners de-duplicate webhook retries on it.
+    delivery_id = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    claim_token = models.UUIDField(null=True, blank=True, editable=False)
+    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    attempt_count = models.PositiveSmallIntegerField(default=0, editable=False)
+    last_error_class = models.CharField(max_length=100, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReminderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            # The exactly-once key. lead_days is part of it because "7 days before" and
+            # "1 day before" the same hearing are two alerts, each sent once.
+            models.UniqueConstraint(
+                fields=["case", "kind", "occurrence_date", "subscription", "channel", "lead_days"],
+                name="reminder_unique_occurrence",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    state__in=[
+                        "pending",
+                        "sending",
+                        "sent",
+                        "failed",
+                        "needs_review",
+                        "cancelled",
+                        "expired",
+                    ]
+                ),
+                name="reminder_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="sending") | Q(claim_token__isnull=False),
+                name="reminder_sending_is_claimed",
+            ),
+        ]
+        # The sender's claim: WHERE state = 'pending' AND due_at <= now ORDER BY due_at, id
+        # LIMIT 1 — this index answers it without sorting the backlog on every claim.
+        indexes = [models.Index(fields=["state", "due_at", "id"], name="reminder_state_due")]
+
+    def __str__(self) -> str:
+        return f"{self.title} — {self.occurrence_date} ({self.get_state_display()})"
+
+
+class ReminderAttempt(models.Model):
+    """Every send attempt: when, how and the outcome. Never the content."""
+
+    class Outcome(models.TextChoices):
+        SUCCESS = "success", _("Delivered")
+        TRANSIENT_ERROR = "transient_error", _("Temporary failure")
+        PERMANENT_ERROR = "permanent_error", _("Permanent failure")
+        STUCK = "stuck", _("Claim timed out: needs review")
+        RESEND_REQUESTED = "resend_requested", _("Resend requested by a person")
+
+    reminder = models.ForeignKey(Reminder, on_delete=models.CASCADE, related_name="attempts")
+    at = models.DateTimeField(_("at"))
+    channel = models.CharField(_("channel"), max_length=10, choices=Subscription.Channel.choices)
+    number = models.PositiveSmallIntegerField(_("attempt"), default=1)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    error_class = models.CharField(_("error class"), max_length=100, blank=True)
+    status_code = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    claim_token = models.UUIDField(null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["reminder", "at", "id"]
+        verbose_name = _("reminder attempt")
+        verbose_name_plural = _("reminder attempts")
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class SweepHeartbeat(models.Model):
+    """One row: when the sender and planner last finished. /health/ reads it."""
+
+    last_sweep_at = models.DateTimeField(null=True, blank=True)
+    last_plan_at = models.DateTimeField(null=True, blank=True)
+    last_sweep_sent = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("sweep heartbeat")
+        verbose_name_plural = _("sweep heartbeats")
+
+    def __str__(self) -> str:
+        return f"last sweep {self.last_sweep_at}"
+
+
+class NeedsReviewReminder(Reminder):
+    """The admin's needs-review queue: claims that timed out, for a person to decide."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("reminder needing review")
+        verbose_name_plural = _("reminders needing review")

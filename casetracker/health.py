@@ -10,6 +10,8 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from campaigns.reminders.heartbeat import check_reminders
+
 log = logging.getLogger("casetracker.health")
 
 
@@ -42,6 +44,7 @@ def check_broker() -> dict:
 @require_GET
 def health(request):
     checks = {"database": check_database(), "broker": check_broker()}
+    checks["reminders"] = check_reminders()
     ok = all(c["ok"] for c in checks.values())
     return JsonResponse(
         {"status": "ok" if ok else "error", "checks": checks}, status=200 if ok else 503

@@ -340,3 +340,32 @@ def _check_fernet_key(key: str) -> None:
 
 for _key in CASETRACKER_FIELD_KEYS:
     _check_fernet_key(_key)
+
+# -- reminders (campaigns/reminders, docs/REMINDERS.md) -----------------------------------
+REMINDER_SWEEP_INTERVAL_SECONDS = env.int("REMINDER_SWEEP_INTERVAL_SECONDS", default=60)
+REMINDER_HORIZON_DAYS = env.int("REMINDER_HORIZON_DAYS", default=60)
+# A claim older than this is "needs review"; far above retries + timeouts of one send.
+REMINDER_CLAIM_TIMEOUT_SECONDS = env.int("REMINDER_CLAIM_TIMEOUT_SECONDS", default=900)
+REMINDER_RETRY_BACKOFF_SECONDS = [1, 4]
+# One sweep stops claiming after this long, under CELERY_TASK_SOFT_TIME_LIMIT.
+REMINDER_SWEEP_MAX_SECONDS = env.int("REMINDER_SWEEP_MAX_SECONDS", default=200)
+REMINDER_CASE_URL = env.str("REMINDER_CASE_URL", default="{site}/cases/{reference}/")
+# Swappable so tests and benchmarks can count sends without a mail server.
+REMINDER_TRANSPORT = env.str(
+    "REMINDER_TRANSPORT", default="campaigns.reminders.channels.DefaultTransport"
+)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        # Ticks expire after one interval: a backlog of ticks after an outage is noise.
+        "plan-reminders": {
+            "task": "campaigns.tasks.plan_reminders_task",
+            "schedule": float(REMINDER_SWEEP_INTERVAL_SECONDS),
+            "options": {"expires": REMINDER_SWEEP_INTERVAL_SECONDS},
+        },
+        "sweep-reminders": {
+            "task": "campaigns.tasks.sweep_reminders_task",
+            "schedule": float(REMINDER_SWEEP_INTERVAL_SECONDS),
+            "options": {"expires": REMINDER_SWEEP_INTERVAL_SECONDS},
+        },
+    }
+)

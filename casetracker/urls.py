@@ -7,4 +7,5 @@ urlpatterns = [
     path("health/", health.health, name="health"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("casetracker.api.urls")),
+    path("", include("campaigns.reminders.urls")),
 ]

@@ -336,3 +336,14 @@ def test_command_prints_counts_per_model(seeded, db):
     total = next(line for line in lines if line.startswith("total")).split()
     assert total[1:3] == ["0", "0"]
     assert any(line.startswith("timeline events") for line in lines)
+
+
+def test_the_command_subscribes_the_demo_campaigner_to_public_cases_once(seeded, db):
+    from campaigns.models import Subscription
+
+    call_command("load_seeds", stdout=StringIO())
+    out = StringIO()
+    call_command("load_seeds", stdout=out)
+    demo = Subscription.objects.filter(channel="email", user=None, case=None)
+    assert demo.count() == 1
+    assert f"Demo campaigner {demo.get().email}" in out.getvalue()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
+from campaigns.reminders.services import demo_campaigner_ensure
 from seeds.loader import load_seeds
 from seeds.schema import SeedError
 
@@ -34,3 +35,9 @@ class Command(BaseCommand):
         self.stdout.write(f"{'total':{width}}  {totals}")
         if dry_run:
             self.stdout.write(self.style.WARNING("Dry run: nothing was written."))
+            return
+        # The demo campaigner: e-mail reminders about every public case (idempotent).
+        subscription = demo_campaigner_ensure()
+        self.stdout.write(
+            f"Demo campaigner {subscription.email} is subscribed by e-mail to every public case."
+        )

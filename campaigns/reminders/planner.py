@@ -1,0 +1,245 @@
+"""The planner: turns what is coming into reminder rows, once per key.
+
+Run every minute by Celery beat (``plan_reminders_task``) or by
+``manage.py plan_reminders``. Each run is idempotent:
+- a row is created at most once per (case, kind, occurrence date, subscription, channel,
+  lead time) — a database UniqueConstraint, so two planners racing create one row;
+- only occurrences from today to today + horizon are considered (no back-fill storm), and
+  a lead time whose day has passed is not created (a late "7 days before" is noise);
+- a pending row whose occurrence no longer exists (hearing re-dated or cancelled, case
+  released or no longer visible to the recipient) is cancelled; it comes back to pending
+  if the occurrence comes back (the unique key forbids a second row);
+- month/year-precision dates produce no reminder but one review item asking for the day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import zoneinfo
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from campaigns.models import Reminder, Subscription
+from campaigns.reminders import rules
+from campaigns.reminders.heartbeat import touch_heartbeat
+from campaigns.reminders.selectors import (
+    Upcoming,
+    subscription_cases,
+    subscription_viewer,
+    upcoming_for,
+)
+from cases.models import Case, Hearing, ReviewItem
+from casetracker.fields import Tier
+from casetracker.visibility import Viewer, visible
+from people.models import Person
+
+log = logging.getLogger("casetracker.reminders")
+
+# The planner's own reads for review items: every case up to internal, never restricted.
+SYSTEM_VIEWER = Viewer(user_id=0, is_superuser=True)
+
+Key = tuple[int, str, dt.date, int]  # case, kind, occurrence date, lead days
+
+
+@dataclass
+class PlanResult:
+    created: int = 0
+    revived: int = 0
+    cancelled: int = 0
+    rescheduled: int = 0
+    review_items: int = 0
+    subscriptions: int = 0
+    lines: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return (
+            f"{self.subscriptions} subscriptions: {self.created} reminders created, "
+            f"{self.revived} revived, {self.rescheduled} rescheduled, {self.cancelled} "
+            f"cancelled; {self.review_items} review items opened"
+        )
+
+
+def horizon_days() -> int:
+    return int(getattr(settings, "REMINDER_HORIZON_DAYS", 60))
+
+
+def due_at_for(occurrence: rules.Occurrence, lead_days: int) -> dt.datetime:
+    """Midnight at the start of the due day, in the hearing's time zone when known."""
+    tz = zoneinfo.ZoneInfo(occurrence.tz) if occurrence.tz else timezone.get_default_timezone()
+    day = occurrence.date - dt.timedelta(days=lead_days)
+    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=tz)
+
+
+def leads_for(subscription: Subscription, kind: str) -> list[int]:
+    leads = (
+        subscription.hearing_lead_days
+        if kind in rules.HEARING_KINDS
+        else subscription.milestone_lead_days
+    )
+    return sorted({int(n) for n in leads or []})
+
+
+def plan_reminders(*, now: dt.datetime | None = None) -> PlanResult:
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    window = (today, today + dt.timedelta(days=horizon_days()))
+    result = PlanResult()
+    result.review_items = open_missing_day_reviews(today=today)
+    subs = Subscription.objects.filter(active=True).select_related("user__membership")
+    for subscription in subs:
+        plan_subscription(subscription=subscription, now=now, window=window, result=result)
+        result.subscriptions += 1
+    touch_heartbeat(last_plan_at=timezone.now())
+    log.info("planner: %s", result)
+    return result
+
+
+def desired_rows(
+    subscription: Subscription, upcoming: list[Upcoming]
+) -> dict[Key, tuple[Upcoming, int]]:
+    kinds = set(subscription.kinds or rules.HEARING_KINDS | rules.DETENTION_KINDS)
+    wanted: dict[Key, tuple[Upcoming, int]] = {}
+    for item in upcoming:
+        occ = item.occurrence
+        if occ.kind not in kinds:
+            continue
+        for lead in leads_for(subscription, occ.kind):
+            wanted.setdefault((item.case.pk, occ.kind, occ.date, lead), (item, lead))
+    return wanted
+
+
+@transaction.atomic
+def plan_subscription(
+    *, subscription: Subscription, now: dt.datetime, window: rules.Window, result: PlanResult
+) -> None:
+    viewer = subscription_viewer(subscription)
+    cases = list(subscription_cases(subscription, viewer))
+    wanted = desired_rows(subscription, upcoming_for(viewer, cases, window))
+    existing = {
+        (r.case_id, r.kind, r.occurrence_date, r.lead_days): r
+        for r in subscription.reminders.filter(occurrence_date__gte=window[0]).only(
+            "pk", "case_id", "kind", "occurrence_date", "lead_days", "state", "due_at", "hearing_id"
+        )
+    }
+    new, revive, reschedule = [], [], []
+    for key, (item, lead) in wanted.items():
+        due_at = due_at_for(item.occurrence, lead)
+        row = existing.get(key)
+        if row is None:
+            if due_at.date() >= window[0]:
+                new.append(_new_row(subscription, item, lead, due_at))
+        elif row.state == Reminder.State.CANCELLED and due_at.date() >= window[0]:
+            revive.append(row.pk)
+        elif row.state == Reminder.State.PENDING and row.due_at != due_at:
+            reschedule.append((row.pk, due_at))
+    gone = [r.pk for k, r in existing.items() if k not in wanted and r.state == "pending"]
+    # ignore_conflicts: a concurrent planner may have inserted the same keys just now.
+    Reminder.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
+    result.created += len(new)
+    result.revived += Reminder.objects.filter(pk__in=revive, state="cancelled").update(
+        state=Reminder.State.PENDING
+    )
+    for pk, due_at in reschedule:
+        result.rescheduled += Reminder.objects.filter(pk=pk, state="pending").update(due_at=due_at)
+    # Only pending rows: a row the sender has claimed is left to the sender.
+    result.cancelled += Reminder.objects.filter(pk__in=gone, state="pending").update(
+        state=Reminder.State.CANCELLED
+    )
+
+
+def _new_row(subscription: Subscription, item: Upcoming, lead: int, due_at) -> Reminder:
+    occ = item.occurrence
+    return Reminder(
+        subscription=subscription,
+        case=item.case,
+        hearing_id=occ.hearing_id,
+        kind=occ.kind,
+        occurrence_date=occ.date,
+        lead_days=lead,
+        channel=subscription.channel,
+        due_at=due_at,
+        number=occ.number,
+        title=item.draft.title[:255],
+        draft_text=item.draft.text,
+        language=item.draft.language,
+    )
+
+
+# -- review items: a date without a day cannot be reminded of ------------------------------
+def open_missing_day_reviews(*, today: dt.date) -> int:
+    """One ReviewItem (kind missing_day) per imprecise date that would drive a reminder."""
+    wanted = [*_imprecise_arrests(), *_imprecise_birthdays(), *_imprecise_hearings(today)]
+    if not wanted:
+        return 0
+    have = set(
+        ReviewItem.objects.filter(
+            case_id__in={c for c, _, _ in wanted}, fingerprint__startswith="reminders:"
+        ).values_list("case_id", "fingerprint")
+    )
+    items = [
+        ReviewItem(
+            case_id=case_id,
+            kind=ReviewItem.Kind.MISSING_DAY,
+            message=message,
+            fingerprint=fingerprint,
+            tier=Tier.INTERNAL,
+        )
+        for case_id, fingerprint, message in wanted
+        if (case_id, fingerprint) not in have
+    ]
+    # The partial unique index on (case, fingerprint) makes a concurrent run harmless.
+    ReviewItem.objects.bulk_create(items, ignore_conflicts=True)
+    return len(items)
+
+
+def _detained_cases():
+    return visible(SYSTEM_VIEWER, Case, Case.objects.detained())
+
+
+def _imprecise_arrests():
+    inexact = Q(detained_since_precision__gt=1) | Q(detained_since_approximate=True)
+    for case in _detained_cases().filter(inexact, detained_since__isnull=False):
+        when = case.detained_since_partial
+        yield (
+            case.pk,
+            f"reminders:missing-day:detained_since:{when.edtf()}",
+            f"Detained since {when}: give the exact day of arrest so that detention "
+            "milestones and anniversaries can be reminded.",
+        )
+
+
+def _imprecise_birthdays():
+    people = visible(SYSTEM_VIEWER, Person, Person.objects.all())
+    inexact = Q(person__birth_date_precision__gt=1) | Q(person__birth_date_approximate=True)
+    qs = _detained_cases().filter(
+        inexact, person__birth_date__isnull=False, person__in=people.values("pk")
+    )
+    for case in qs.select_related("person"):
+        born = case.person.birth_date_partial
+        yield (
+            case.pk,
+            f"reminders:missing-day:birth_date:{born.edtf()}",
+            f"Born {born}: give the exact birth date so that a birthday in detention can "
+            "be reminded.",
+        )
+
+
+def _imprecise_hearings(today: dt.date):
+    this_month = today.replace(day=1)
+    qs = Hearing.objects.filter(
+        status=Hearing.Status.SCHEDULED, date_precision__gt=1, date__gte=this_month.replace(month=1)
+    )
+    for hearing in visible(SYSTEM_VIEWER, Hearing, qs):
+        when = hearing.date_partial
+        if when.latest < today:
+            continue
+        yield (
+            hearing.case_id,
+            f"reminders:missing-day:hearing:{hearing.pk}:{when.edtf()}",
+            f"Hearing in {when}: give the exact day so that the hearing can be reminded.",
+        )
