@@ -43,16 +43,6 @@ class CaseQuerySet(AuditedQuerySet):
     def detained(self) -> CaseQuerySet:
         return self.filter(status__in=Case.DETAINED_STATUSES)
 
-    def with_list_columns(self) -> CaseQuerySet:
-        """What every case list shows, fetched without N+1: person, owner, next hearing."""
-        today = dt.date.today()
-        upcoming = Hearing.objects.filter(
-            case=models.OuterRef("pk"), date__gte=today, status=Hearing.Status.SCHEDULED
-        ).order_by("date", "time")
-        return self.select_related("person", "owner").annotate(
-            next_hearing_date=models.Subquery(upcoming.values("date")[:1])
-        )
-
 
 class Case(models.Model):
     class Kind(models.TextChoices):
