@@ -62,7 +62,7 @@ def test_no_secret_is_committed_in_the_compose_or_example_env(compose):
     env = compose["x-app"]["environment"]
     assert "${POSTGRES_PASSWORD:?" in env["DATABASE_URL"]
     example = (ROOT / ".env.example").read_text()
-    for key in ("DJANGO_SECRET_KEY", "POSTGRES_PASSWORD"):
+    for key in ("DJANGO_SECRET_KEY", "POSTGRES_PASSWORD", "CASETRACKER_FIELD_KEYS"):
         assert re.search(rf"^{key}=$", example, re.M), f"{key} must be empty in .env.example"
 
 
