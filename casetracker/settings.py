@@ -235,6 +235,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # axes logs a banner at INFO on every start and masks nothing we need at INFO.
+        "axes": {"level": env.str("AXES_LOG_LEVEL", default="WARNING")},
         "casetracker": {"level": LOG_LEVEL},
     },
 }

@@ -33,7 +33,10 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"casetracker is starting on http://127.0.0.1:{port}/admin/ "
-                f"(health: http://127.0.0.1:{port}/health/). Ctrl-C stops everything."
+                f"(health: http://127.0.0.1:{port}/health/). Ctrl-C stops everything.\n"
+                "Log in as 'demo' with the password printed above and a 6-digit code from "
+                "your authenticator app, or from:\n"
+                "  .venv/bin/python manage.py demo_totp demo --code"
             )
         )
         self._wait(children)
