@@ -137,6 +137,11 @@ STORAGES = {
     },
 }
 
+# -- cache ------------------------------------------------------------------------------
+# Per-process memory by default. Production sets CACHE_URL=redis://... so API throttles
+# (per partner token) are shared by every gunicorn worker instead of counted per worker.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
 # -- e-mail -----------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

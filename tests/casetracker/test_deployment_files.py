@@ -54,6 +54,8 @@ def test_web_worker_and_beat_share_one_image_and_environment(compose):
     assert all(s["environment"] == apps[0]["environment"] for s in apps)
     assert all(s["env_file"] == ".env" for s in apps)
     assert apps[0]["environment"]["DJANGO_DEBUG"] == "False"
+    # API throttles must be shared by every gunicorn worker, so the cache is Redis.
+    assert apps[0]["environment"]["CACHE_URL"].startswith("redis://redis:")
     for service in apps:
         assert service["depends_on"]["db"]["condition"] == "service_healthy"
 
