@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,6 +67,7 @@ _HEARING_KINDS = {
     "bail": Hearing.Kind.BAIL,
 }
 _MAX_AS_WRITTEN = 500
+PROGRESS_EVERY = 1000
 
 
 class ChronologyImportError(ValueError):
@@ -124,12 +125,14 @@ def chronology_import(
     now: dt.datetime | None = None,
     dry_run: bool = False,
     result: ParseResult | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Import ``text`` into ``case``. ``dry_run`` validates every row, then rolls back.
 
     ``tier`` is the tier of every row written; by default internal, or the case's own
     tier when that is more sensitive: a pasted text is never published by importing it.
     ``result`` skips parsing when the caller parsed ``text`` already (the admin preview).
+    ``progress(done, total)`` is called every ``PROGRESS_EVERY`` entries written.
     """
     result = result if result is not None else chronology_parse(text, default_year=default_year)
     report = ImportReport(result=result, dry_run=dry_run)
@@ -137,7 +140,7 @@ def chronology_import(
     today = timezone.localdate(now) if now else timezone.localdate()
     try:
         with transaction.atomic():
-            writer = _Writer(case, report, tier, today)
+            writer = _Writer(case, report, tier, today, progress)
             writer.write(text, source, source_title, seed_document)
             if dry_run:
                 raise _DryRun
@@ -179,8 +182,16 @@ class _Fingerprints:
 
 
 class _Writer:
-    def __init__(self, case: Case, report: ImportReport, tier: str, today: dt.date):
+    def __init__(
+        self,
+        case: Case,
+        report: ImportReport,
+        tier: str,
+        today: dt.date,
+        progress: Callable[[int, int], None] | None,
+    ):
         self.case, self.report, self.tier, self.today = case, report, tier, today
+        self.progress = progress
         self.result = report.result
         self.source: Source | None = None
 
@@ -212,7 +223,8 @@ class _Writer:
     # -- entries ---------------------------------------------------------------------------
     def events(self) -> None:
         fps = _Fingerprints()
-        for entry in self.result.entries:
+        total = len(self.result.entries)
+        for done, entry in enumerate(self.result.entries, 1):
             result = services.timeline_event_upsert(
                 **self.common(fps, entry.fingerprint),
                 date=entry.date,
@@ -221,6 +233,8 @@ class _Writer:
                 line=entry.line,
             )
             self.report.add(result)
+            if self.progress and (done % PROGRESS_EVERY == 0 or done == total):
+                self.progress(done, total)
 
     # -- charges ---------------------------------------------------------------------------
     def charges(self) -> None:
