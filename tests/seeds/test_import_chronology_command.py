@@ -49,7 +49,7 @@ def test_dry_run_writes_nothing(case):
 
 
 def test_json_prints_exactly_the_parse_result_on_stdout(case):
-    out, err = run(str(KHURRAM), "--json")
+    out, _ = run(str(KHURRAM), "--json")
     assert json.loads(out) == parse(KHURRAM.read_text(encoding="utf-8")).to_dict()
     data = json.loads(out)
     assert {"line", "date", "precision", "approximate", "as_written", "type", "text"} <= set(
@@ -94,18 +94,22 @@ def test_public_is_not_a_tier_for_a_new_case(db):
 
 
 @pytest.mark.parametrize(
-    ("make", "message"),
+    ("content", "message"),
     [
-        (lambda p: p, "no such file"),
-        (lambda p: (p.write_bytes(b"")) and p or p, "is empty"),
-        (lambda p: (p.write_bytes(b" \n\t\n")) and p or p, "is empty"),
-        (lambda p: (p.write_bytes(b"\x7fELF\x00\x00\x01")) and p or p, "binary file"),
-        (lambda p: (p.write_bytes(b"22 Novembre 2021: caf\xe9")) and p or p, "not UTF-8"),
-        (lambda p: p.parent, "is a directory"),
+        (None, "no such file"),
+        (b"", "is empty"),
+        (b" \n\t\n", "is empty"),
+        (b"\x7fELF\x00\x00\x01", "binary file"),
+        (b"22 Novembre 2021: caf\xe9", "not UTF-8"),
+        ("dir", "is a directory"),
     ],
 )
-def test_unusable_files_give_a_clear_error_and_write_nothing(case, tmp_path, make, message):
-    path = make(tmp_path / "chronology.txt")
+def test_unusable_files_give_a_clear_error_and_write_nothing(case, tmp_path, content, message):
+    path = tmp_path / "chronology.txt"
+    if content == "dir":
+        path.mkdir()
+    elif content is not None:
+        path.write_bytes(content)
     with pytest.raises(CommandError, match=message):
         run(str(path), "--case", str(case.pk))
     assert not TimelineEvent.objects.exists()
