@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from cases.admin_import import ChronologyImportMixin
 from cases.admin_services import review_items_dismiss, review_items_resolve
 from cases.models import (
     Case,
@@ -261,7 +262,7 @@ class CaseForm(AdminRecordForm):
 
 
 @admin.register(Case)
-class CaseAdmin(VisibleModelAdmin):
+class CaseAdmin(ChronologyImportMixin, VisibleModelAdmin):
     form = CaseForm
     list_display = (
         "title",

@@ -32,10 +32,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases import services
-from cases.models import Case, Charge, ChargeDocument, Facility, Hearing, Source
+from cases.models import (
+    Case,
+    Charge,
+    ChargeDocument,
+    Facility,
+    Hearing,
+    Source,
+    new_case_reference,
+)
 from casetracker.fields import TIER_RANK, Tier
 from casetracker.partialdate import PartialDate, Precision
 from casetracker.upserts import Upserted
+from people.models import Organisation, Person
 from seeds.chronology import ChronologyError, ParseResult, parse
 from seeds.chronology import model as parsed
 from seeds.chronology.model import fingerprint as text_fingerprint
@@ -149,6 +158,39 @@ def chronology_import(
     except ValidationError as exc:
         raise ChronologyImportError(f"The chronology cannot be saved: {_messages(exc)}") from None
     return report
+
+
+@transaction.atomic
+def chronology_case_create(
+    *,
+    person_name: str,
+    country: str,
+    owner: Organisation,
+    status: str = Case.Status.DETAINED,
+    tier: str = Tier.INTERNAL,
+) -> Case:
+    """A new individual case for a chronology's subject, with a new person.
+
+    Always a new person: matching an existing one by name could attach (and reveal) a
+    person of another organisation's case. Never public: publicity needs consent first.
+    """
+    if tier == Tier.PUBLIC:
+        raise ChronologyImportError("A new case cannot be public before publicity consent.")
+    person = Person(primary_name=person_name.strip(), country=country, tier=tier)
+    try:
+        person.full_clean()
+        person.save()
+        return services.case_upsert(
+            reference=new_case_reference(),
+            title=person.primary_name,
+            country=country,
+            status=status,
+            owner=owner,
+            person=person,
+            tier=tier,
+        ).obj
+    except ValidationError as exc:
+        raise ChronologyImportError(f"The case cannot be created: {_messages(exc)}") from None
 
 
 def _default_tier(case: Case) -> str:
@@ -394,6 +436,7 @@ def _legal_bases(charges: Iterable[parsed.Charge]) -> dict[int, str]:
 __all__ = [
     "ChronologyImportError",
     "ImportReport",
+    "chronology_case_create",
     "chronology_import",
     "chronology_parse",
 ]

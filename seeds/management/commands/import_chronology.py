@@ -15,15 +15,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django_countries import countries
 
-from cases import services as case_services
-from cases.models import Case, new_case_reference
+from cases.models import Case
 from casetracker.fields import Tier
-from people import services as people_services
 from people.models import Organisation
 from seeds.chronology_loader import (
     OUTCOMES,
     ChronologyImportError,
     ImportReport,
+    chronology_case_create,
     chronology_import,
     chronology_parse,
 )
@@ -142,18 +141,13 @@ class Command(BaseCommand):
     def _case(self, opts: dict) -> Case:
         if opts["case"]:
             return _existing_case(opts["case"])
-        country = _country(opts["country"])
-        owner = _owner(opts["owner"])
-        person = people_services.person_upsert(primary_name=opts["person"], country=country).obj
-        return case_services.case_upsert(
-            reference=new_case_reference(),
-            title=opts["person"],
-            country=country,
+        return chronology_case_create(
+            person_name=opts["person"],
+            country=_country(opts["country"]),
+            owner=_owner(opts["owner"]),
             status=opts["status"],
-            owner=owner,
-            person=person,
             tier=opts["tier"],
-        ).obj
+        )
 
     def _print(self, report: ImportReport, out) -> None:
         width = max((len(k) for k, _ in report.table()), default=10)
