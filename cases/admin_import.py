@@ -131,6 +131,18 @@ class ChronologyImportMixin:
             *super().get_urls(),
         ]
 
+    # The change page and changelist templates (admin/cases/case/) show the links only
+    # when this context is set: another admin site may register Case without these views.
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        url = reverse(f"{self.admin_site.name}:cases_case_import_chronology", args=[object_id])
+        extra_context = {**(extra_context or {}), "chronology_import_url": url}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        url = reverse(f"{self.admin_site.name}:cases_case_import_chronology_new")
+        extra_context = {**(extra_context or {}), "chronology_new_case_url": url}
+        return super().changelist_view(request, extra_context)
+
     # -- views ---------------------------------------------------------------------------
     def import_chronology_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         case = self.get_object(request, unquote(object_id))  # through the visibility layer
