@@ -15,7 +15,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from cases.admin_services import record_mark_edited, review_items_dismiss, review_items_resolve
+from cases.admin_import import ChronologyImportMixin
+from cases.admin_services import review_items_dismiss, review_items_resolve
 from cases.models import (
     Case,
     CaseShare,
@@ -28,6 +29,7 @@ from cases.models import (
     Source,
     TimelineEvent,
 )
+from cases.services import record_mark_edited
 from casetracker.admin_mixins import (
     CASE_EDIT_ROLES,
     VisibleInlineMixin,
@@ -260,7 +262,7 @@ class CaseForm(AdminRecordForm):
 
 
 @admin.register(Case)
-class CaseAdmin(VisibleModelAdmin):
+class CaseAdmin(ChronologyImportMixin, VisibleModelAdmin):
     form = CaseForm
     list_display = (
         "title",
@@ -404,6 +406,11 @@ class CaseAdmin(VisibleModelAdmin):
                 members = members.filter(pk=admin_viewer(request).organisation_id)
             kwargs["queryset"] = members
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and form.has_changed():
+            record_mark_edited(record=obj)  # load_seeds must not revert the caseworker
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)

@@ -1,4 +1,7 @@
-"""Writes the caseworker admin makes beyond a plain save (to be folded into services.py)."""
+"""Writes the caseworker admin makes beyond a plain save.
+
+(Marking a row edited is ``cases.services.record_mark_edited``, shared with the API.)
+"""
 
 from __future__ import annotations
 
@@ -8,25 +11,6 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from cases.models import ReviewItem
-
-
-@transaction.atomic
-def record_mark_edited(*, record: models.Model) -> bool:
-    """Flag an imported record (non-empty ``fingerprint``) as edited by a caseworker.
-
-    Importers match on the fingerprint and skip rows with ``edited=True``, so a
-    caseworker's correction is never overwritten by a re-import. Hand-made records
-    (no fingerprint) and models without an ``edited`` column are left alone.
-    Returns whether the flag was set now.
-    """
-    if not getattr(record, "fingerprint", "") or not hasattr(record, "edited"):
-        return False
-    if record.edited:
-        return False
-    record.edited = True
-    if record.pk is not None:
-        type(record)._default_manager.filter(pk=record.pk).update(edited=True)
-    return True
 
 
 def _close_review_items(

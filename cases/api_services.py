@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
+from cases.services import importer_may_match
 from casetracker.api.base import etag_for
 from casetracker.api.exceptions import PreconditionFailed, PreconditionRequired
 from people.models import Person
@@ -73,8 +74,8 @@ def record_update(
         raise PreconditionFailed()
     _assign(current, data)
     _check_tier(current, allowed_tiers)
-    if getattr(current, "fingerprint", ""):
-        current.edited = True  # importers never overwrite a caseworker's edit
+    if importer_may_match(current):
+        current.edited = True  # importers and load_seeds never overwrite a caseworker's edit
     current.full_clean()
     current.save()
     return current

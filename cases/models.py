@@ -117,6 +117,9 @@ class Case(models.Model):
         help_text=_("Working Group on Arbitrary Detention categories I–V that apply."),
     )
     legal_assessment = models.TextField(_("legal assessment"), blank=True)
+    # Set when a caseworker changes the case (admin, API): load_seeds and importers, which
+    # find seed cases by reference, then leave it alone (case_upsert -> kept_edited).
+    edited = models.BooleanField(_("edited by a caseworker"), default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     # Used by partners' updated_since filter and the change feed.
     updated_at = models.DateTimeField(auto_now=True, db_index=True)

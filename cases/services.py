@@ -85,7 +85,8 @@ def case_upsert(
         "legal_assessment": legal_assessment,
     }
     existing = Case.objects.filter(reference=reference).first()
-    return save_upsert(Case, existing, values, respect_edited=False)
+    # A case a caseworker has changed (status, summary ...) is theirs: keep it as it is.
+    return save_upsert(Case, existing, values, respect_edited=True)
 
 
 def _by_fingerprint(model: type[R], case: Case, fingerprint: str) -> R | None:
@@ -313,10 +314,27 @@ def review_item_upsert(
     return _record_upsert(ReviewItem, case=case, fingerprint=fingerprint, values=values)
 
 
+def importer_may_match(record: models.Model) -> bool:
+    """Whether an importer could find ``record`` again and overwrite it: fingerprinted
+    records of a case, and every case (found by reference) and person (by name and
+    country). Hand-made records (empty fingerprint) and models without ``edited`` not."""
+    if not hasattr(record, "edited"):
+        return False
+    return bool(record.fingerprint) if hasattr(record, "fingerprint") else True
+
+
 @transaction.atomic
-def record_mark_edited(*, record: CaseRecord) -> CaseRecord:
-    """Called when a caseworker changes an imported row: importers must leave it alone."""
-    if not record.edited:
-        record.edited = True
-        record.save(update_fields=["edited", "updated_at"])
-    return record
+def record_mark_edited(*, record: CaseRecord | Case | Person) -> bool:
+    """Called when a caseworker changes a row: importers and load_seeds leave it alone.
+
+    The one implementation for the admin, the API and tests. Only rows an importer could
+    match are flagged (``importer_may_match``). The flag is written with an UPDATE of that
+    column alone: the caseworker's own save already moved ``updated_at`` and was logged.
+    Returns whether the flag was set now.
+    """
+    if not importer_may_match(record) or record.edited:
+        return False
+    record.edited = True
+    if record.pk is not None:
+        type(record)._default_manager.filter(pk=record.pk).update(edited=True)
+    return True

@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, CaseShare
+from cases.services import record_mark_edited
 from casetracker.admin_mixins import (
     VisibleInlineMixin,
     VisibleModelAdmin,
@@ -74,6 +75,11 @@ class PersonAdmin(VisibleModelAdmin):
                 not cases.exists() or cases.filter(Q(owner_id=org) | Exists(shared)).exists()
             )
         return cache[obj.pk]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and form.has_changed():
+            record_mark_edited(record=obj)  # load_seeds must not revert the caseworker
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # The person's cases, listed below the form: only those this user may see. (Passed

@@ -91,6 +91,9 @@ class Person(models.Model):
         _("relatives (restricted)"), help_text=_("Who they are and how to reach them.")
     )
     private_contact = EncryptedTextField(_("private contact (restricted)"))
+    # Set when a caseworker changes the person (admin, API): person_upsert (load_seeds,
+    # importers) then leaves the row alone (kept_edited).
+    edited = models.BooleanField(_("edited by a caseworker"), default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 

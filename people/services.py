@@ -70,7 +70,8 @@ def person_upsert(
         person = (
             Person.objects.filter(primary_name=primary_name, country=country).order_by("id").first()
         )
-    result = save_upsert(Person, person, values, respect_edited=False)
+    # A person a caseworker has changed is theirs: keep it (aliases are still only added).
+    result = save_upsert(Person, person, values, respect_edited=True)
     if _add_aliases(result.obj, aliases) and result.outcome == Outcome.UNCHANGED:
         result = Upserted(result.obj, Outcome.UPDATED)
     return result

@@ -21,6 +21,7 @@ from casetracker.fields import Tier
 from casetracker.upserts import Upserted
 from people import services as people_services
 from people.models import Organisation
+from seeds.chronology_loader import ChronologyImportError, chronology_import
 from seeds.schema import (
     DATA_DIR,
     ArticleSpec,
@@ -32,6 +33,8 @@ from seeds.schema import (
     fingerprint,
     read_seed_data,
 )
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 class Counts(Counter):
@@ -175,9 +178,25 @@ class _CaseRecords:
                 tier=Tier.PUBLIC,
             )
             self.sources[key] = self.writer.counts.add(result)
+        if self.spec.chronology:
+            self.import_chronology(self.spec.chronology)
         for rec in self.spec.records:
             with _located(rec.origin):
                 self.write_record(rec)
+
+    def import_chronology(self, key: str) -> None:
+        """Run the chronology importer on the article's text: the case's timeline, charges,
+        hearings, detentions and review items come from the source, not from YAML."""
+        article = self.writer.data.articles[key]
+        text = (REPO_ROOT / article.seed_document).read_text(encoding="utf-8")
+        try:
+            report = chronology_import(
+                case=self.case, text=text, source=self.sources[key], tier=Tier.PUBLIC
+            )
+        except ChronologyImportError as exc:
+            problem = f"{self.spec.origin}: chronology {article.seed_document}: {exc}"
+            raise SeedError([problem]) from None
+        self.writer.counts.update(report.counts)
 
     def write_record(self, rec: RecordSpec) -> Any:
         common = {

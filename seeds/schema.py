@@ -111,6 +111,8 @@ class CaseSpec:
     articles: list[str]
     records: list[RecordSpec]
     origin: str
+    # Article key whose seed_document is a chronology to run the importer on.
+    chronology: str | None = None
 
 
 @dataclass
@@ -283,6 +285,7 @@ CASE_KEYS = {
     "review_items",
     "legal_assessment",
     "wgad_categories",
+    "chronology",
 }
 
 
@@ -317,7 +320,12 @@ def case(entry: dict, where: str) -> CaseSpec:
     }
     records = case_records(entry, reference, articles[0], where)
     owner = str(entry.get("owner") or DEFAULT_OWNER)
-    return CaseSpec(reference, values, person, owner, articles, records, where)
+    chronology = entry.get("chronology")
+    if chronology is not None and str(chronology) not in articles:
+        raise Invalid(where, f"'chronology' must be one of the case's sources, not {chronology!r}")
+    spec = CaseSpec(reference, values, person, owner, articles, records, where)
+    spec.chronology = str(chronology) if chronology is not None else None
+    return spec
 
 
 def _case_subject(

@@ -88,6 +88,30 @@ NO_CUSTODY_TYPES = frozenset(
 )
 
 
+# Further events an entry may name besides its own type, each written as its own
+# timeline event on the same date: the raid that ends in an arrest ("raids ... an arrest
+# memo"), the hearing that orders a transfer ("extended his detention ... ordered that he
+# be transferred"), the arrest that follows a travel ban. Narrower patterns than _RULES:
+# only words that say the event happened ("transferred", not "taken to").
+_ALSO_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "arrest",
+        re.compile(r"\b(?:arrested|re-?arrested|arrest\s++memo|taken\s++into\s++custody)\b", _I),
+    ),
+    ("travel_ban", dict(_RULES)["travel_ban"]),
+    ("transfer", re.compile(r"\btransferred\b", _I)),
+)
+# Types that talk *about* events rather than being one: they name no further events.
+_NARRATIVE_TYPES = frozenset({"statement", "campaign", "award", "anniversary", "other"})
+
+
+def also_types(text: str, primary: str) -> list[str]:
+    """The further event types ``text`` names besides ``primary`` (see ``_ALSO_RULES``)."""
+    if primary in _NARRATIVE_TYPES:
+        return []
+    return [kind for kind, pattern in _ALSO_RULES if kind != primary and pattern.search(text)]
+
+
 CUSTODY_CONTEXT = re.compile(
     r"\b(?:detained|detention|custody|prison|jail|police|cell|arrested|prisoner)\b", _I
 )

@@ -195,6 +195,9 @@ _ADMINISTRATIVE_RE = re.compile(
 _POLICE_RE = re.compile(
     r"(?i:police\s++custody|custody\s++of\s++the\s++police)|\b[A-Z]{2,}[’']s\s++custody\b"
 )
+_SENTENCED_RE = re.compile(
+    r"\b(?:sentenced|convicted|serving\s++(?:a|his|her|their)\s++sentence)\b", _I
+)
 _PRE_TRIAL_RE = re.compile(r"\bjudicial\s++custody\b|\bpre-?trial\b|\bremand", _I)
 
 
@@ -212,7 +215,10 @@ def detention_for(entry: Entry, block: str) -> CustodyRecord | None:
         return None
     facility = _FACILITY_RE.search(entry.text)
     if facility:
-        return _record(entry, "prison", _facility_name(facility), facility["place"], False)
+        # "Prison" is the sentenced type; a transfer before any sentence is pre-trial
+        # ("ordered that he be transferred to the Tihar ... prison" during remand).
+        kind = "prison" if _SENTENCED_RE.search(block) else "pre_trial"
+        return _record(entry, kind, _facility_name(facility), facility["place"], False)
     if _HOUSE_ARREST_RE.search(entry.text):
         return _record(entry, "house_arrest", None, None, True)
     if _UNKNOWN_RE.search(entry.text):

@@ -76,17 +76,23 @@ def _iso(date: PartialDate | None) -> str | None:
 class Entry:
     """One dated item. ``style`` is "list" (a line led by a date and ":" or a dash, or a
     date standing alone as a heading) or "prose" (a dated sentence inside running text);
-    only list entries are checked for sequence. ``style`` is not part of ``to_dict``."""
+    only list entries are checked for sequence. ``style`` is not part of ``to_dict``.
+
+    ``secondary`` marks a further event named in the same text as the entry before it
+    ("raided ... an arrest memo": a raid and an arrest on one date, see
+    ``classify.also_types``); its fingerprint includes its type so both rows can coexist."""
 
     line: int
     date: PartialDate
     type: str
     text: str
     style: str = "list"
+    secondary: bool = False
     fingerprint: str = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "fingerprint", fingerprint(self.as_written, self.text))
+        text = f"{self.text}\x1e{self.type}" if self.secondary else self.text
+        object.__setattr__(self, "fingerprint", fingerprint(self.as_written, text))
 
     @property
     def approximate(self) -> bool:

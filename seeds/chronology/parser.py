@@ -9,7 +9,7 @@ from casetracker.partialdate import PartialDate, Precision
 
 from .charges import extract_charges
 from .checks import anniversary_warnings, sequence_warnings
-from .classify import classify
+from .classify import also_types, classify
 from .custody import CustodyRecord, detention_for, hearing_for
 from .dates import DateMatch, iter_dates
 from .model import ChronologyError, Entry, ParseResult, ParseWarning
@@ -127,7 +127,14 @@ class _Scanner:
         if assumed:
             self.assumed.add(len(self.entries))
         self.anchors.append((number, offset, len(self.entries)))
-        self.entries.append(Entry(number, date, classify(text), text, style))
+        kind = classify(text)
+        self.entries.append(Entry(number, date, kind, text, style))
+        # Further events named in the same text share its date but own no anchor: the
+        # hearing, custody and charge records come from the primary entry alone.
+        for extra in also_types(text, kind):
+            if assumed:
+                self.assumed.add(len(self.entries))
+            self.entries.append(Entry(number, date, extra, text, style, secondary=True))
 
     def _resolve(self, number: int, found: DateMatch) -> tuple[PartialDate | None, bool]:
         """The date, taking the year from context when the text gives none (with a warning)."""
@@ -196,24 +203,58 @@ def _assemble(lines: list[str], scan: _Scanner) -> ParseResult:
             return None, ""
         return entries[index].date, entries[index].text
 
+    records = [r for r in _custody_records(lines, scan) if r is not None]
+    dropped = _restatements(entries, records)
+    records = [r for r in records if (r.detention.line, r.detention.date) not in dropped]
+    kept = [(i, e) for i, e in enumerate(entries) if (e.line, e.date) not in dropped]
     hearings, warnings = [], list(scan.warnings)
-    for entry in entries:
-        hearing, warning = hearing_for(entry)
+    for _i, entry in kept:
+        hearing, warning = hearing_for(entry) if not entry.secondary else (None, None)
         hearings += [hearing] if hearing else []
         warnings += [warning] if warning else []
-    records = [r for r in _custody_records(lines, scan) if r is not None]
-    listed = [e for i, e in enumerate(entries) if e.style == "list" and i not in scan.assumed]
+    listed = [e for i, e in kept if e.style == "list" and not e.secondary and i not in scan.assumed]
     warnings += sequence_warnings(listed)
     starts = [(r.detention.line, r.detention.date) for r in records if r.starts_custody]
-    warnings += anniversary_warnings(entries, starts)
+    warnings += anniversary_warnings([e for _i, e in kept if not e.secondary], starts)
     warnings.sort(key=lambda w: (w.line, _WARNING_ORDER.index(w.kind)))
     return ParseResult(
-        entries=tuple(entries),
+        entries=tuple(e for _i, e in kept),
         charges=tuple(extract_charges(lines, owner)),
         hearings=tuple(hearings),
         detentions=tuple(r.detention for r in records),
         warnings=tuple(warnings),
     )
+
+
+def _restatements(
+    entries: list[Entry], records: list[CustodyRecord]
+) -> set[tuple[int, PartialDate]]:
+    """Prose entries that restate a custody start the list dates more exactly.
+
+    A summary paragraph ("He was detained in November 2021") before the list entry that
+    narrates the arrest ("22 November 2021: ... an arrest memo") is the same event told
+    twice: keeping both would give the case two timeline events and two detentions for one
+    arrest. The coarse prose entry (and its detention) is dropped; the list entry stays.
+    """
+    list_lines = {e.line for e in entries if e.style == "list"}
+    starts = [
+        r.detention.date
+        for r in records
+        if r.starts_custody
+        and r.detention.line in list_lines
+        and r.detention.date.precision == Precision.DAY
+    ]
+    return {
+        (e.line, e.date)
+        for e in entries
+        if e.style == "prose"
+        and e.type in _CUSTODY_START_TYPES
+        and e.date.precision > Precision.DAY
+        and any(e.date.earliest <= s.value <= e.date.latest for s in starts)
+    }
+
+
+_CUSTODY_START_TYPES = frozenset({"arrest", "detention"})
 
 
 def _custody_records(lines: list[str], scan: _Scanner) -> Iterator[CustodyRecord | None]:

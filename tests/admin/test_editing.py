@@ -9,8 +9,9 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 
-from cases.admin_services import record_mark_edited, review_items_resolve
+from cases.admin_services import review_items_resolve
 from cases.models import ReviewItem, Source, TimelineEvent
+from cases.services import record_mark_edited
 from casetracker.partialdate import Precision
 from people.models import Membership
 from tests.admin.htmlform import change_form_data

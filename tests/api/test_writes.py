@@ -202,3 +202,14 @@ def test_a_partner_token_cannot_write(org_a, token_client, case):
     response = client.post("/api/v1/cases/", {"title": "x"}, format="json")
     assert response.status_code == 403
     assert Membership.objects.get(user__username__startswith="api-partner").role == "partner"
+
+
+def test_a_case_update_through_the_api_marks_it_edited(org_a, make_member, session_client):
+    client = session_client(make_member(org_a))
+    case = CaseFactory(owner=org_a, tier="internal")
+    url = f"/api/v1/cases/{case.pk}/"
+    etag = client.get(url)["ETag"]
+    response = client.patch(url, {"status": "on_bail"}, format="json", HTTP_IF_MATCH=etag)
+    assert response.status_code == 200, response.content
+    case.refresh_from_db()
+    assert (case.status, case.edited) == ("on_bail", True)

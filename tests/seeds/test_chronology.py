@@ -23,17 +23,22 @@ WAGE_WAR = "punishment for conspiracy to wage war against the government of Indi
 RECRUITING = "recruiting any person or persons for commission of a terrorist act"
 MEMBERSHIP = "offence relating to membership of a terrorist organisation"
 
-# Every dated entry of the extract: (line, date, precision, type). Lines 5, 7 and 9 are
-# prose entries (the summary and the background paragraph); the rest are list entries.
+# Every dated entry of the extract: (line, date, precision, type). Lines 7 and 9 are
+# prose entries (the background paragraph); the rest are list entries. Line 5's summary
+# "He was detained in November 2021" restates the arrest of line 12 and is no entry.
+# Lines 7, 12 and 22 each narrate two events on one date (arrest after a travel ban; a
+# raid ending in an arrest memo; a remand hearing that orders the Tihar transfer).
 KHURRAM_ENTRIES = [
-    (5, "2021-11", "month", "detention"),
     (7, "2016-09", "month", "arrest"),
+    (7, "2016-09", "month", "travel_ban"),
     (9, "2020-10", "month", "raid"),
     (12, "2021-11-22", "day", "raid"),
+    (12, "2021-11-22", "day", "arrest"),
     (16, "2021-11-24", "day", "transfer"),
     (18, "2021-11-30", "day", "hearing"),
     (20, "2021-12-02", "day", "statement"),
     (22, "2021-12-04", "day", "custody_extension"),
+    (22, "2021-12-04", "day", "transfer"),
     (24, "2021-12-25", "day", "custody_extension"),
     (27, "2021-01-24", "day", "custody_extension"),
     (29, "2022-02-12", "day", "custody_extension"),
@@ -86,7 +91,29 @@ def test_a_date_referred_to_inside_an_entry_is_not_an_entry_of_its_own(khurram):
 
 def test_prose_entries_come_from_sentences_that_narrate_an_event(khurram):
     prose = [(e.line, e.as_written) for e in khurram.entries if e.style == "prose"]
-    assert prose == [(5, "November 2021"), (7, "September 2016"), (9, "October 2020")]
+    assert prose == [(7, "September 2016"), (7, "September 2016"), (9, "October 2020")]
+
+
+def test_a_summary_restating_a_listed_arrest_is_not_a_second_entry(khurram):
+    assert not [e for e in khurram.entries if e.line == 5]
+    assert not [d for d in khurram.detentions if d.line == 5]
+
+
+def test_a_second_event_named_in_an_entry_is_its_own_entry_with_its_own_fingerprint(khurram):
+    raid, arrest = (e for e in khurram.entries if e.line == 12)
+    assert (raid.type, raid.secondary, arrest.type, arrest.secondary) == (
+        "raid",
+        False,
+        "arrest",
+        True,
+    )
+    assert raid.text == arrest.text and raid.fingerprint != arrest.fingerprint
+
+
+def test_a_statement_about_an_arrest_names_no_further_event():
+    assert [e.type for e in parse("2 May 2022: UN experts condemned his arrest.").entries] == [
+        "statement"
+    ]
 
 
 def test_it_pairs_arrest_memo_sections_with_quoted_descriptions_by_position(khurram):
@@ -164,21 +191,29 @@ def test_hearings_name_the_court_when_the_text_does(khurram):
     ]
 
 
-def test_the_transfer_to_tihar_is_a_prison_detention_in_new_delhi(khurram):
+def test_the_transfer_to_tihar_is_a_pre_trial_detention_in_new_delhi(khurram):
+    # Not "prison" (the sentenced type): he is on remand in judicial custody (line 24).
     tihar = [d for d in khurram.detentions if d.facility == "Tihar"]
     assert [(d.line, d.date.iso(), d.type, d.place) for d in tihar] == [
-        (22, "2021-12-04", "prison", "New Delhi")
+        (22, "2021-12-04", "pre_trial", "New Delhi")
     ]
+
+
+def test_a_transfer_to_a_prison_after_a_sentence_is_a_prison_detention():
+    result = parse(
+        "3 May 2022: He was sentenced to five years and transferred to the Insein prison, "
+        "in Yangon."
+    )
+    assert [(d.type, d.facility) for d in result.detentions] == [("prison", "Insein")]
 
 
 def test_custody_records_follow_the_arrests_and_transfers(khurram):
     records = [(d.line, d.date.iso(), d.type, d.facility, d.place) for d in khurram.detentions]
     assert records == [
-        (5, "2021-11", "pre_trial", None, None),
         (7, "2016-09", "administrative", None, None),  # the Public Safety Act detention
         (12, "2021-11-22", "police_custody", None, None),  # the arrest memo
         (16, "2021-11-24", "police_custody", None, "New Delhi"),
-        (22, "2021-12-04", "prison", "Tihar", "New Delhi"),
+        (22, "2021-12-04", "pre_trial", "Tihar", "New Delhi"),
     ]
 
 

@@ -53,7 +53,7 @@ def test_a_misspelt_key_is_reported_not_ignored(data_dir):
 
 
 def test_a_bad_date_is_reported(data_dir):
-    _edit(data_dir / "cases_004_india.yaml", "date: 2016-09\n", "date: 2016-13\n")
+    _edit(data_dir / "cases_000_russia_belarus.yaml", "date: 2010-01\n", "date: 2010-13\n")
     with pytest.raises(SeedError, match=r"not a real date"):
         load_seeds(data_dir=data_dir)
 
