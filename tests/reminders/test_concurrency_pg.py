@@ -213,19 +213,36 @@ def test_four_concurrent_sweepers_send_10000_due_reminders_exactly_once(cluster)
     assert len(cluster.pids()) >= 2, "the sends should come from several processes"
 
 
+def sent_so_far(cluster) -> int:
+    return sum(cluster.sends().values())
+
+
+def wait_until_sending(cluster, above: int, timeout: float = 60) -> None:
+    """Until a new worker has really started sending (its start-up time varies with load)."""
+    deadline = time.monotonic() + timeout
+    while sent_so_far(cluster) <= above:
+        assert time.monotonic() < deadline, "the worker never started sending"
+        time.sleep(0.1)
+
+
 def test_sigkill_of_workers_at_random_moments_never_sends_twice(cluster):
     rng = random.Random(20220421)  # seeded: a failure can be replayed
-    due_reminders(1_500, cases=30)
+    total = 3_000
+    # 20 ms a send and 2 children: at most ~100 sends a second, so four kill rounds of a
+    # few seconds each cannot drain 3,000 on a fast idle machine either.
+    due_reminders(total, cases=30)
     kills = 0
     for _ in range(4):  # bounded: four kill rounds
-        worker = cluster.worker(concurrency=2, CT_FAKE_SEND_DELAY="0.004")
+        worker = cluster.worker(concurrency=2, CT_FAKE_SEND_DELAY="0.02")
+        started = sent_so_far(cluster)
         cluster.tick(2)
-        time.sleep(rng.uniform(1.5, 4.0))
+        wait_until_sending(cluster, above=started)
+        time.sleep(rng.uniform(0.2, 1.5))  # then a random moment mid-send
         cluster.kill(worker)
         kills += 1
     last_kill = timezone.now()
-    before = sum(cluster.sends().values())
-    assert 0 < before < 1_500, "the kills should land while the workers are sending"
+    before = sent_so_far(cluster)
+    assert 0 < before < total, "the kills should land while the workers are sending"
     cluster.worker(concurrency=2)
     cluster.tick(2)
     wait_until_drained(120, tick=lambda: cluster.tick(2), every=5, orphaned_since=last_kill)
@@ -234,7 +251,7 @@ def test_sigkill_of_workers_at_random_moments_never_sends_twice(cluster):
     flagged = flag_stuck_claims(now=timezone.now() + claim_timeout() + dt.timedelta(seconds=1))
     assert flagged == stuck <= kills * 2  # at most one claim per killed child
     states = assert_exactly_once(cluster, allow_review=True)
-    assert states["sent"] + states["needs_review"] == 1_500
+    assert states["sent"] + states["needs_review"] == total
     assert states["sent"] > before
 
 
