@@ -45,11 +45,11 @@ class Command(BaseCommand):
         for throttle in (PartnerTokenRateThrottle, StaffRateThrottle):
             throttle.THROTTLE_RATES = {**throttle.THROTTLE_RATES, throttle.scope: "1000000/s"}
         with system_actor("bench"):
-            document = self._run(repeat, heavy_repeat, sweep, entries, only)
+            document = self._run(repeat, heavy_repeat, sweep, entries, only, out)
         write_json(Path(out), document)
         self.stdout.write(f"\nJSON written to {out}")
 
-    def _run(self, repeat, heavy_repeat, sweep, entries, only) -> dict:
+    def _run(self, repeat, heavy_repeat, sweep, entries, only, out) -> dict:
         info = machine()
         info["cases"] = Case.objects.count()
         self.stdout.write(f"machine: {info}")
@@ -71,6 +71,8 @@ class Command(BaseCommand):
                     continue
                 result = measure(op, heavy_repeat if op.heavy else repeat)
                 results.append(result)
+                # Written after every operation: a long run stopped half-way keeps its rows.
+                write_json(Path(out), {"machine": info, "search_terms": terms, "results": results})
                 self.stdout.write(
                     f"  {op.name}: {result['median_ms']:.1f} ms median, "
                     f"{result['queries']} queries",
