@@ -47,3 +47,23 @@ migrations-check: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3 staticfiles .pytest_cache
+
+## bench: PostgreSQL benchmark at 100,000 cases (BENCH_CASES, BENCH_EVENTS, BENCH_REPEAT, BENCH_HEAVY_REPEAT override)
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/casetracker_bench
+BENCH_CASES ?= 100000
+BENCH_EVENTS ?= 10
+BENCH_REPEAT ?= 20
+BENCH_HEAVY_REPEAT ?= 3
+bench: $(STAMP)
+	@export DATABASE_URL="$${DATABASE_URL:-$(BENCH_DATABASE_URL)}"; \
+	case "$$DATABASE_URL" in postgres://*|postgresql://*) ;; \
+	  *) echo "make bench needs DATABASE_URL=postgres://... (got $$DATABASE_URL)"; exit 2;; esac; \
+	db="$${DATABASE_URL##*/}"; server="$${DATABASE_URL%/*}/postgres"; \
+	$(PY) -c "import psycopg,sys; c=psycopg.connect(sys.argv[1], autocommit=True); \
+	c.execute('SELECT 1 FROM pg_database WHERE datname=%s', [sys.argv[2]]).fetchone() or \
+	c.execute('CREATE DATABASE \"%s\"' % sys.argv[2])" "$$server" "$$db" && \
+	$(PY) manage.py migrate --no-input -v0 && \
+	( $(PY) manage.py shell -c "from cases.models import Case; import sys; \
+	  sys.exit(0 if Case.objects.filter(reference__startswith='SYN-').exists() else 1)" \
+	  || $(PY) manage.py generate_scale_data --cases $(BENCH_CASES) --events-per-case $(BENCH_EVENTS) --seed 1 ) && \
+	$(PY) manage.py bench --repeat $(BENCH_REPEAT) --heavy-repeat $(BENCH_HEAVY_REPEAT) --out var/bench-results.json

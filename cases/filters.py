@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 import django_filters
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorExact
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -27,14 +27,18 @@ def text_search_q(viewer: Viewer, text: str) -> Q:
     """Cases whose title/summary match, or whose *visible* person's name or alias does.
 
     PostgreSQL: full-text search with the 'simple' configuration (no stemming, every
-    script), using the GIN indexes of migrations people/0003 and cases/0003. Elsewhere a
+    script), using the GIN indexes of migrations people/0004 and cases/0004. Elsewhere a
     case-insensitive substring match.
+
+    Shape of the SQL (issue 7): the title/summary match is a predicate on the case row
+    itself, not ``pk IN (all matching cases)``: for a common word the planner can walk the
+    page in id order and test a few rows, and for a rare one use the GIN index. The
+    person branch applies the (expensive) person visibility to the *matched* people only
+    — "matched and visible" is the same set as "visible among the matched".
     """
     if connection.vendor == "postgresql":
         query = SearchQuery(text, config="simple")
-        cases = Case.objects.annotate(
-            _fts=SearchVector("title", "summary", config="simple")
-        ).filter(_fts=query)
+        own = Q(SearchVectorExact(SearchVector("title", "summary", config="simple"), query))
         people = Person.objects.annotate(
             _fts=SearchVector("primary_name", "native_name", config="simple")
         ).filter(_fts=query)
@@ -42,15 +46,37 @@ def text_search_q(viewer: Viewer, text: str) -> Q:
             _fts=query
         )
     else:
-        cases = Case.objects.filter(Q(title__icontains=text) | Q(summary__icontains=text))
+        own = Q(title__icontains=text) | Q(summary__icontains=text)
         people = Person.objects.filter(
             Q(primary_name__icontains=text) | Q(native_name__icontains=text)
         )
         aliases = PersonAlias.objects.filter(name__icontains=text)
-    named = Q(person__in=people.values("pk")) | Q(person__in=aliases.values("person_id"))
-    return Q(pk__in=cases.values("pk")) | (
-        named & Q(person__in=visible(viewer, Person).values("pk"))
+    if connection.vendor != "postgresql":
+        named = Person.objects.filter(
+            Q(pk__in=people.values("pk")) | Q(pk__in=aliases.values("person_id"))
+        )
+        return own | Q(person__in=visible(viewer, Person, named).values("pk"))
+    named = Person.objects.filter(
+        Q(_AnyOf(F("pk"), people.values("pk"))) | Q(_AnyOf(F("pk"), aliases.values("person_id")))
     )
+    return own | Q(_AnyOf(F("person_id"), visible(viewer, Person, named).values("pk")))
+
+
+class _AnyOf(Func):
+    """``column = ANY(ARRAY(subquery))`` (PostgreSQL): unlike ``IN (subquery)``, which
+    becomes a hashed filter tested on every row, it can drive a btree index scan, so an OR
+    with the GIN match becomes a BitmapOr for rare terms."""
+
+    template = "%(expressions)s"
+    arg_joiner = " = ANY(ARRAY("
+    output_field = BooleanField()
+
+    def __init__(self, column, queryset):
+        super().__init__(column, Subquery(queryset.order_by()))
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = super().as_sql(compiler, connection, **extra)
+        return f"({sql})))", params  # closes ARRAY(, ANY( and the opening paren
 
 
 def _visible_child(viewer: Viewer, model, **lookups) -> Exists:

@@ -376,3 +376,11 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+
+# -- PostgreSQL query planning (issue 7, docs/PERFORMANCE.md) ---------------------------
+# JIT compilation pays off for long analytic scans, not for OLTP pages: the visibility
+# layer's OR-of-EXISTS filters get large cost estimates, and at 100,000 cases PostgreSQL
+# spent ~4 s JIT-compiling a 50-row search page that then ran in milliseconds.
+if IS_POSTGRES:
+    _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _pg_options["options"] = (_pg_options.get("options", "") + " -c jit=off").strip()

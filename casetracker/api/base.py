@@ -43,6 +43,18 @@ def sees_staff_fields(viewer: Viewer | None) -> bool:
     return viewer is not None and (viewer.is_staff_member or viewer.is_superuser)
 
 
+class ApiChoiceField(serializers.ChoiceField):
+    """ChoiceField that renders an empty django-countries ``Country`` as "".
+
+    DRF returns a value equal to "" unchanged; an organisation without a country holds
+    ``Country("")``, which the JSON renderer cannot encode (the change feed answered 500
+    on such organisations — found by ``manage.py bench``). Other values render as before.
+    """
+
+    def to_representation(self, value):
+        return super().to_representation(value if value is None else str(value))
+
+
 class ApiModelSerializer(serializers.ModelSerializer):
     """Text is checked for NUL and bidi controls; ``Meta.staff_fields`` never go to partners.
 
@@ -55,6 +67,7 @@ class ApiModelSerializer(serializers.ModelSerializer):
         models.CharField: SafeCharField,
         models.TextField: SafeCharField,
     }
+    serializer_choice_field = ApiChoiceField
 
     def get_fields(self):
         fields = super().get_fields()

@@ -5,6 +5,16 @@
 Rows are inserted with bulk_create in batches (no services: this is load generation, not
 caseworker input); every synthetic case's reference starts with ``SYN-`` so the data can be
 told apart and removed with ``--purge``.
+
+Besides cases, people and their records it makes what the benchmark (``manage.py bench``)
+reads: partner organisations that cases are shared with (so a partner sees a realistic
+subset), campaigns linking cases, aliases in two scripts, and change-log entries for every
+row — bulk_create skips the signals of cases/changefeed.py, so they are written here with
+its ``log_changes`` helper, in the feed's kind order, in the same transaction as the rows.
+
+The audit trail gets one summary entry per batch (which rows, how many), not one per row:
+AuditedQuerySet.bulk_create would write a full-value audit row for each of the millions of
+synthetic rows, which quintuples the load time and buries the real trail in noise.
 """
 
 from __future__ import annotations
@@ -14,10 +24,13 @@ import random
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, models, transaction
 
+from campaigns.models import Campaign
+from cases.changefeed import log_changes
 from cases.models import (
     Case,
+    CaseShare,
     Charge,
     ChargeDocument,
     Detention,
@@ -25,6 +38,7 @@ from cases.models import (
     Hearing,
     TimelineEvent,
 )
+from casetracker import audit
 from casetracker.fields import Tier
 from casetracker.partialdate import PartialDate, Precision
 from people.models import Organisation, Person, PersonAlias
@@ -73,6 +87,10 @@ LAWS = [
     ("Computer Crimes Act", ["14", ""]),
 ]
 BATCH = 5000
+PARTNER_ORGS = 3
+CAMPAIGNS = 20
+SHARE_RATE = 0.3  # cases shared with one partner organisation
+CAMPAIGN_RATE = 0.1  # cases linked to a campaign
 
 
 def weighted(rng: random.Random, pairs):
@@ -97,6 +115,11 @@ def set_partial(obj, name: str, value: PartialDate) -> None:
     setattr(obj, f"{name}_partial", value)
 
 
+def bulk_insert(model, objs: list) -> list:
+    """bulk_create without AuditedQuerySet's per-row audit (see the module docstring)."""
+    return models.QuerySet(model).bulk_create(objs, batch_size=BATCH)
+
+
 class Command(BaseCommand):
     help = "Load deterministic synthetic cases for benchmarks (references start with SYN-)."
 
@@ -117,13 +140,28 @@ class Command(BaseCommand):
         rng = random.Random(seed)  # noqa: S311 - reproducible fake data, not secrets
         owners = self._owners()
         facilities = self._facilities()
+        self.partners = self._partners()
+        self.campaigns = self._campaigns(owners)
         done = 0
         while done < cases:
             size = min(BATCH, cases - done)
-            with transaction.atomic():
-                self._batch(rng, done, size, events_per_case, owners, facilities)
+            with transaction.atomic(), audit.system_actor("generate_scale_data"):
+                counts = self._batch(rng, done, size, events_per_case, owners, facilities)
+                audit._write(
+                    [
+                        audit._entry(
+                            "create",
+                            model_label="cases.case",
+                            object_id=f"SYN-{done:07d}..SYN-{done + size - 1:07d}",
+                            changes={"synthetic_rows": counts},
+                        )
+                    ]
+                )
             done += size
             self.stdout.write(f"  {done:,}/{cases:,} cases ({time.monotonic() - started:.0f} s)")
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # fresh statistics for the planner
+                cursor.execute("ANALYZE")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded {cases:,} cases and {cases * events_per_case:,} events "
@@ -136,6 +174,7 @@ class Command(BaseCommand):
         person_ids = list(synthetic.values_list("person_id", flat=True))
         synthetic.delete()
         Person.objects.filter(pk__in=person_ids).delete()
+        Campaign.objects.filter(slug__startswith="syn-").delete()
 
     def _owners(self) -> list[Organisation]:
         return [
@@ -144,6 +183,33 @@ class Command(BaseCommand):
             )[0]
             for i in range(1, 6)
         ]
+
+    def _partners(self) -> list[Organisation]:
+        # Member organisations whose accounts are partners (API readers of shared cases).
+        return [
+            Organisation.objects.get_or_create(
+                name=f"Synthetic Partner Org {i}",
+                defaults={"acronym": f"SYNP{i}", "is_member": True},
+            )[0]
+            for i in range(1, PARTNER_ORGS + 1)
+        ]
+
+    def _campaigns(self, owners) -> list[Campaign]:
+        campaigns = []
+        for i in range(1, CAMPAIGNS + 1):
+            campaign, created = Campaign.objects.get_or_create(
+                slug=f"syn-campaign-{i}",
+                defaults={
+                    "title": f"Synthetic campaign {i}",
+                    "hashtag": f"#SynFree{i}",
+                    "owner": owners[i % len(owners)],
+                    "tier": Tier.PUBLIC if i % 4 else Tier.PARTNERS,
+                },
+            )
+            if created:
+                log_changes([("campaign", campaign.pk)])
+            campaigns.append(campaign)
+        return campaigns
 
     def _facilities(self) -> list[Facility]:
         return [
@@ -177,16 +243,40 @@ class Command(BaseCommand):
             )
             set_partial(case, "detained_since", partial_date(rng, dt.date(2012, 1, 1), 4700))
             cases.append(case)
-        Person.objects.bulk_create(people, batch_size=BATCH)
-        PersonAlias.objects.bulk_create(
-            [PersonAlias(person=p, name=p.native_name) for p in people], batch_size=BATCH
-        )
+        bulk_insert(Person, people)
+        aliases = [PersonAlias(person=p, name=p.native_name) for p in people]
+        # A second, Latin spelling for some (Alexei/Alexey): same syllables, another order.
+        aliases += [
+            PersonAlias(person=p, name=" ".join(reversed(p.primary_name.split(" ")[:2])))
+            for p in people
+            if rng.random() < 0.3
+        ]
+        bulk_insert(PersonAlias, aliases)
         for person, case in zip(people, cases, strict=True):
             case.person = person
-        Case.objects.bulk_create(cases, batch_size=BATCH)
-        self._children(rng, cases, events_per_case, facilities)
+        bulk_insert(Case, cases)
+        self._links(rng, cases)
+        log_changes([("person", p.pk) for p in people])
+        log_changes([("case", c.pk) for c in cases])
+        counts = {"person": len(people), "alias": len(aliases), "case": len(cases)}
+        counts.update(self._children(rng, cases, events_per_case, facilities))
+        return counts
 
-    def _children(self, rng, cases, events_per_case, facilities) -> None:
+    def _links(self, rng, cases) -> None:
+        """Shares with partner organisations and campaign links (no signals: bulk)."""
+        shares, links = [], []
+        through = Campaign.cases.through
+        for case in cases:
+            if case.tier != Tier.RESTRICTED and rng.random() < SHARE_RATE:
+                tier = Tier.PARTNERS if rng.random() < 0.75 else Tier.INTERNAL
+                org = rng.choice(self.partners)
+                shares.append(CaseShare(case=case, organisation=org, tier=tier))
+            if rng.random() < CAMPAIGN_RATE:
+                links.append(through(case_id=case.pk, campaign_id=rng.choice(self.campaigns).pk))
+        bulk_insert(CaseShare, shares)
+        bulk_insert(through, links)
+
+    def _children(self, rng, cases, events_per_case, facilities) -> dict:
         events, docs, hearings, detentions = [], [], [], []
         types = [t for t in TimelineEvent.Type.values if t != "other"]
         for case in cases:
@@ -216,10 +306,10 @@ class Command(BaseCommand):
             )
             set_partial(det, "start", PartialDate(since, Precision.DAY))
             detentions.append(det)
-        TimelineEvent.objects.bulk_create(events, batch_size=BATCH)
-        ChargeDocument.objects.bulk_create(docs, batch_size=BATCH)
-        Hearing.objects.bulk_create(hearings, batch_size=BATCH)
-        Detention.objects.bulk_create(detentions, batch_size=BATCH)
+        bulk_insert(TimelineEvent, events)
+        bulk_insert(ChargeDocument, docs)
+        bulk_insert(Hearing, hearings)
+        bulk_insert(Detention, detentions)
         charges = []
         for doc in docs:
             law, sections = rng.choice(LAWS)
@@ -235,4 +325,12 @@ class Command(BaseCommand):
                         description="synthetic charge",
                     )
                 )
-        Charge.objects.bulk_create(charges, batch_size=BATCH)
+        bulk_insert(Charge, charges)
+        for kind, rows in (
+            ("event", events),
+            ("charge", charges),
+            ("hearing", hearings),
+            ("detention", detentions),
+        ):
+            log_changes([(kind, row.pk) for row in rows])
+        return {"event": len(events), "charge": len(charges), "hearing": len(hearings)}
