@@ -30,7 +30,13 @@ from decimal import Decimal
 
 from django.db import models, transaction
 
-from casetracker.crypto import MASK, EncryptedTextField, RestrictedText
+from casetracker.crypto import (
+    MASK,
+    EncryptedTextField,
+    RestrictedText,
+    reseal_rows,
+    sealed_fields,
+)
 
 
 @dataclass(frozen=True)
@@ -166,6 +172,11 @@ def is_audited(model: type[models.Model]) -> bool:
     return queryset_class is not None and issubclass(queryset_class, AuditedQuerySet)
 
 
+def _touches_sealed(model: type[models.Model], kwargs: dict) -> bool:
+    sealed = {f.name for f in sealed_fields(model)} | {f.attname for f in sealed_fields(model)}
+    return bool(sealed) and ("tier" in kwargs or bool(sealed & set(kwargs)))
+
+
 class AuditedQuerySet(models.QuerySet):
     """Base QuerySet for case data: bulk writes leave an audit row per record too."""
 
@@ -180,6 +191,8 @@ class AuditedQuerySet(models.QuerySet):
         with transaction.atomic(using=self.db, savepoint=False):
             before = _snapshot(self, sorted(names))
             rows = super().update(**kwargs)
+            if before and _touches_sealed(self.model, kwargs):
+                reseal_rows(self.model, list(before))
             if before:
                 fresh = self.model._base_manager.using(self.db).filter(pk__in=list(before))
                 after = _snapshot(fresh, sorted(names))

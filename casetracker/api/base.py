@@ -12,11 +12,15 @@ from casetracker.visibility import Viewer, visible
 
 
 def viewer_for(request) -> Viewer:
-    """The request's Viewer, built once (a token request runs as its service account)."""
-    viewer = getattr(request, "_casetracker_viewer", None)
+    """The request's Viewer, built once (a token request runs as its service account).
+
+    Capped below restricted: no API response ever carries restricted-tier records, not
+    even to named staff (they read those in the admin, where each read is audited).
+    """
+    viewer = getattr(request, "_casetracker_api_viewer", None)
     if viewer is None:
-        viewer = Viewer.for_user(request.user)
-        request._casetracker_viewer = viewer
+        viewer = Viewer.for_user(request.user).without_restricted()
+        request._casetracker_api_viewer = viewer
     return viewer
 
 

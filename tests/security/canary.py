@@ -14,7 +14,15 @@ from django.db import connection
 from cases.models import CaseNote
 from casetracker.crypto import encrypted_fields
 from casetracker.fields import Tier
-from tests.factories import CaseFactory, DetentionFactory, PersonFactory, SourceFactory
+from tests.factories import (
+    CaseFactory,
+    ChargeFactory,
+    DetentionFactory,
+    HearingFactory,
+    PersonFactory,
+    SourceFactory,
+    TimelineEventFactory,
+)
 
 CANARY_PREFIX = "CANARY"
 
@@ -31,6 +39,8 @@ class CanaryWorld:
     source: object
     detention: object
     notes: list = field(default_factory=list)
+    # Restricted-tier records (plain columns, sealed at rest while restricted).
+    tier_records: list = field(default_factory=list)
 
     def records(self) -> list:
         return [self.person, self.source, self.detention, *self.notes]
@@ -56,6 +66,21 @@ def plant_canaries(*, owner, case_tier=Tier.INTERNAL) -> CanaryWorld:
         for f in encrypted_fields(type(record)):
             assert token in getattr(record, f.name)
     return world
+
+
+def plant_restricted_tier_records(world: CanaryWorld, *, hearing_on) -> list:
+    """Restricted-tier event, source, hearing, detention, charge: their plain text is the canary."""
+    token, case = world.token, world.case
+    world.tier_records = [
+        TimelineEventFactory(case=case, tier=Tier.RESTRICTED, summary=f"event {token}"),
+        SourceFactory(
+            case=case, tier=Tier.RESTRICTED, title=f"source {token}", publisher=f"pub {token}"
+        ),
+        HearingFactory(case=case, tier=Tier.RESTRICTED, court=f"court {token}", date=hearing_on),
+        DetentionFactory(case=case, tier=Tier.RESTRICTED, place=f"safehouse {token}"),
+        ChargeFactory(case=case, tier=Tier.RESTRICTED, description=f"charge {token}"),
+    ]
+    return world.tier_records
 
 
 def count_in_database(token: str) -> int:
