@@ -301,6 +301,24 @@ def record_restricted_read(*, obj: models.Model, fields: list[str]) -> None:
     )
 
 
+def record_restricted_reads(reads: list[tuple[models.Model, list[str]]]) -> None:
+    """One page showed several restricted records: one row each, written together."""
+    _write(
+        [
+            _entry(
+                "read_restricted",
+                model_label=obj._meta.label_lower,
+                object_id=obj.pk,
+                case_id=_case_id_of(
+                    type(obj), {"id": obj.pk, "case_id": getattr(obj, "case_id", None)}
+                ),
+                changes={"fields": sorted(fields)},
+            )
+            for obj, fields in reads
+        ]
+    )
+
+
 def record_export(*, model_label: str, count: int, what: str = "", case_id=None) -> None:
     """An export left the system: how many rows of what, by whom (no content)."""
     _write(
