@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import FieldError, ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.db import models
 from django.dispatch import receiver
@@ -96,11 +96,23 @@ def new_key() -> str:
     return Fernet.generate_key().decode("ascii")
 
 
+class EmptyOnlyExact(models.lookups.Exact):
+    """``field=""`` on an encrypted column (an empty value is stored empty); nothing else.
+
+    Constraints such as "a webhook needs a secret" (``~Q(webhook_secret="")``) need it.
+    """
+
+    def get_prep_lookup(self):
+        if self.rhs != "":
+            raise FieldError("Encrypted fields can only be compared with ''.")
+        return super().get_prep_lookup()
+
+
 class EncryptedTextField(models.TextField):
     """A text column encrypted at rest. Not searchable, not sortable, not filterable.
 
-    Only ``isnull`` lookups are allowed: an ``exact`` or ``icontains`` on ciphertext
-    would silently find nothing, which is worse than an error.
+    Only ``isnull`` and ``exact=""`` lookups are allowed: an ``exact`` on a value or an
+    ``icontains`` on ciphertext would silently find nothing, which is worse than an error.
     """
 
     description = _("Restricted text (encrypted at rest)")
@@ -127,6 +139,8 @@ class EncryptedTextField(models.TextField):
         return RestrictedText(value)
 
     def get_lookup(self, lookup_name):
+        if lookup_name == "exact":
+            return EmptyOnlyExact  # "is it set?" works on ciphertext; equality never does
         if lookup_name != "isnull":
             return None
         return super().get_lookup(lookup_name)

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
+from campaigns.models import Subscription
+from campaigns.reminders.services import subscription_create
 from cases.models import CaseNote
 from casetracker.crypto import encrypted_fields
 from casetracker.fields import Tier
@@ -41,6 +43,8 @@ class CanaryWorld:
     notes: list = field(default_factory=list)
     # Restricted-tier records (plain columns, sealed at rest while restricted).
     tier_records: list = field(default_factory=list)
+    # A partner webhook whose secret (encrypted at rest, used to sign) is the canary.
+    webhook: object = None
 
     def records(self) -> list:
         return [self.person, self.source, self.detention, *self.notes]
@@ -61,8 +65,17 @@ def plant_canaries(*, owner, case_tier=Tier.INTERNAL) -> CanaryWorld:
         CaseNote.objects.create(case=case, tier=t, text=f"note {t} {token}")
         for t in (Tier.INTERNAL, Tier.RESTRICTED)
     ]
-    world = CanaryWorld(token, case, person, source, detention, notes)
-    for record in world.records():  # every restricted field of every model holds the canary
+    webhook = subscription_create(
+        channel=Subscription.Channel.WEBHOOK,
+        partner=owner,
+        webhook_url="https://partner.example.invalid/canary-hook",
+        webhook_secret=f"secret {token}",
+    )
+    world = CanaryWorld(token, case, person, source, detention, notes, webhook=webhook)
+    for record in [
+        *world.records(),
+        webhook,
+    ]:  # every restricted field of every model holds the canary
         for f in encrypted_fields(type(record)):
             assert token in getattr(record, f.name)
     return world
