@@ -181,7 +181,7 @@ REST_FRAMEWORK = {
 # -- REST API (/api/v1/; docs/API.md) -- partner tokens first: 401 (not 403) when missing.
 REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
     "casetracker.api.auth.PartnerTokenAuthentication",
-    "rest_framework.authentication.SessionAuthentication",
+    "casetracker.api.auth.VerifiedSessionAuthentication",  # staff sessions: OTP-verified only
 ]
 REST_FRAMEWORK["DEFAULT_FILTER_BACKENDS"] = ["casetracker.api.filtering.StrictFilterBackend"]
 REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["casetracker.api.parsers.LimitedJSONParser"]
@@ -369,3 +369,9 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+
+# -- API schema: document the error answers too (casetracker/api/schema.py) ---------------
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "casetracker.api.schema.add_error_responses",
+]

@@ -58,14 +58,31 @@ class ApiModelSerializer(serializers.ModelSerializer):
         **serializers.ModelSerializer.serializer_field_mapping,
         models.CharField: SafeCharField,
         models.TextField: SafeCharField,
+        # Stored URLs may be empty ("unknown"); "format: uri" would promise a URL that is
+        # not there (schemathesis caught it). Writes still go through the model's
+        # URLValidator in the services' full_clean().
+        models.URLField: SafeCharField,
     }
 
     def get_fields(self):
         fields = super().get_fields()
+        _allow_blank_choices(fields, self.Meta.model)
         if not sees_staff_fields(self.context.get("viewer")):
             for name in getattr(self.Meta, "staff_fields", ()):
                 fields.pop(name, None)
         return fields
+
+
+def _allow_blank_choices(fields: dict, model: type[models.Model]) -> None:
+    """DRF drops allow_blank from read-only fields, so the schema's enum of a blank-able
+    choice would not admit "" ("gender": "" — schemathesis caught it)."""
+    for name, field in fields.items():
+        if not isinstance(field, serializers.ChoiceField):
+            continue
+        names = {f.name for f in model._meta.get_fields()}
+        source = field.source or name
+        if source in names and getattr(model._meta.get_field(source), "blank", False):
+            field.allow_blank = True
 
 
 def partial_date(name: str, **kw) -> PartialDateField:
