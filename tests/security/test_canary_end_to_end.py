@@ -91,12 +91,16 @@ def world(org_a, org_b, make_member):
 
 
 @pytest.fixture
-def task_messages():
+def task_messages(monkeypatch):
     """Every Celery message published: body and headers as the broker would get them."""
     from casetracker.celery_app import app
 
-    eager = app.conf.task_always_eager
-    app.conf.task_always_eager = False  # publish for real (to the in-memory broker)
+    eager, pools = app.conf.task_always_eager, (app._pool, app.amqp._producer_pool)
+    # Publish for real, to an in-memory broker (not CI's Redis: nothing is left queued).
+    app.conf.task_always_eager = False
+    write = type(app).connection_for_write
+    monkeypatch.setattr(app, "connection_for_write", lambda *a, **k: write(app, "memory://"))
+    app._pool = app.amqp._producer_pool = None
     seen: list[str] = []
 
     def on_publish(sender=None, body=None, headers=None, **kwargs):
@@ -106,6 +110,7 @@ def task_messages():
     yield seen
     before_task_publish.disconnect(dispatch_uid="canary")
     app.conf.task_always_eager = eager
+    app._pool, app.amqp._producer_pool = pools
 
 
 @pytest.fixture
