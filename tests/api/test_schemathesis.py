@@ -14,6 +14,8 @@ from collections import Counter
 import pytest
 import schemathesis
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
@@ -43,7 +45,14 @@ MAX_EXAMPLES = 6
 def api_schema(db, settings):
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}
     cache.clear()
-    return schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
+    # Requests go through the WSGI handler itself, whose request_started/finished signals
+    # would close the test's database connection (it is inside the test transaction, not
+    # in autocommit); Django's test Client detaches the same receiver.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
