@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 # a missing browser is a failure, never a silent gap.
 BROWSER_ARGS := $(if $(or $(REQUIRE_BROWSER),$(shell command -v chromium)),,-m "not browser")
 
-.PHONY: demo test lint fmt migrations-check install run bench clean
+.PHONY: demo test lint fmt migrations-check install run bench clean deploy-check
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ fmt: $(STAMP)
 
 migrations-check: $(STAMP)
 	$(PY) manage.py makemigrations --check --dry-run
+
+## deploy-check: Django's deploy check with .env.production.example (fresh throw-away secrets)
+deploy-check: $(STAMP)
+	$(PY) -m casetracker.deploy_check
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3 staticfiles .pytest_cache

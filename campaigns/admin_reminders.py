@@ -84,15 +84,35 @@ class SubscriptionAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("calendar feed"))
     def feed(self, obj: Subscription) -> str:
-        if not obj.pk:
+        # Only a hash is stored: the URL was shown once, when issued. The prefix tells
+        # URLs apart ("is the one in my calendar app still the current one?").
+        if not obj.pk or not obj.calendar_token_prefix:
             return "-"
-        url = reverse("reminders:calendar-feed", args=[obj.calendar_token])
-        return format_html('<a href="{}">{}</a>', url, _("iCalendar feed"))
+        return f"/calendar/{obj.calendar_token_prefix}….ics"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            self._show_feed_url(request, calendar_token_rotate(subscription=obj))
+
+    def _show_feed_url(self, request, subscription: Subscription) -> None:
+        url = request.build_absolute_uri(
+            reverse("reminders:calendar-feed", args=[subscription.calendar_token])
+        )
+        self.message_user(
+            request,
+            format_html(
+                "{} <code>{}</code>",
+                _("Calendar feed URL of “%s” — copy it now, it is not shown again:") % subscription,
+                url,
+            ),
+            messages.WARNING,
+        )
 
     @admin.action(description=_("Rotate the calendar feed URL (the old one stops working)"))
     def rotate_calendar_token(self, request, queryset):
         for subscription in queryset:
-            calendar_token_rotate(subscription=subscription)
+            self._show_feed_url(request, calendar_token_rotate(subscription=subscription))
         self.message_user(request, _("%d feed URLs rotated.") % queryset.count())
 
 
@@ -178,7 +198,8 @@ class ReminderAdmin(admin.ModelAdmin):
         return [upcoming, *super().get_urls()]
 
     def upcoming_view(self, request):
-        viewer = Viewer.for_user(request.user)
+        # Drafts are written to be published: built from what is at most internal.
+        viewer = Viewer.for_user(request.user).without_restricted()
         form = UpcomingFilter(request.GET or None, viewer=viewer)
         country, campaign = "", None
         if form.is_valid():

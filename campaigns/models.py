@@ -12,6 +12,7 @@ from django_countries.fields import CountryField
 
 from cases.models import Case
 from casetracker.audit import AuditedQuerySet
+from casetracker.crypto import EncryptedTextField
 from casetracker.fields import (
     PartialDateField,
     Tier,
@@ -145,6 +146,20 @@ def new_calendar_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def hash_calendar_token(raw: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def unusable_calendar_token_hash() -> str:
+    """A row's hash before a token is issued: of a random token nobody ever sees."""
+    return hash_calendar_token(new_calendar_token())
+
+
+CALENDAR_TOKEN_PREFIX_LENGTH = 6
+
+
 def default_hearing_leads() -> list[int]:
     return [7, 1]
 
@@ -199,8 +214,9 @@ class Subscription(models.Model):
         verbose_name=_("partner organisation"),
         help_text=_("Webhooks see what this organisation's partner accounts may see."),
     )
-    # HMAC key for the webhook signature. Never logged and never sent in a payload.
-    webhook_secret = models.CharField(_("webhook secret"), max_length=128, blank=True)
+    # HMAC key for the webhook signature. Never logged and never sent in a payload. It must
+    # be usable to sign, so it cannot be hashed: encrypted at rest with the field keys.
+    webhook_secret = EncryptedTextField(_("webhook secret"))
     case = models.ForeignKey(
         Case, on_delete=models.CASCADE, null=True, blank=True, related_name="subscriptions"
     )
@@ -217,12 +233,18 @@ class Subscription(models.Model):
     milestone_lead_days = models.JSONField(
         _("days before milestones and other dates"), default=default_milestone_leads
     )
-    calendar_token = models.CharField(
-        _("calendar feed token"),
+    # The feed URL's secret is never stored: only its SHA-256 (looked up, then compared in
+    # constant time) and a short prefix to tell URLs apart. A stolen database reveals no
+    # feed URL. The token itself is shown once, when issued (services.calendar_token_rotate).
+    calendar_token_hash = models.CharField(
+        _("calendar feed token (SHA-256)"),
         max_length=64,
         unique=True,
-        default=new_calendar_token,
+        default=unusable_calendar_token_hash,
         editable=False,
+    )
+    calendar_token_prefix = models.CharField(
+        _("calendar feed token prefix"), max_length=8, blank=True, editable=False
     )
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -273,6 +295,12 @@ class Subscription(models.Model):
                 isinstance(n, int) and 0 <= n <= 60 for n in leads
             ):
                 raise ValidationError({name: _("A list of whole days between 0 and 60.")})
+
+    def set_calendar_token(self, raw: str) -> None:
+        """Store the hash of ``raw``; ``raw`` stays on this instance only, to be shown once."""
+        self.calendar_token_hash = hash_calendar_token(raw)
+        self.calendar_token_prefix = raw[:CALENDAR_TOKEN_PREFIX_LENGTH]
+        self.calendar_token = raw
 
     @property
     def recipient_email(self) -> str:

@@ -19,6 +19,7 @@ from cases.admin_import import ChronologyImportMixin
 from cases.admin_services import review_items_dismiss, review_items_resolve
 from cases.models import (
     Case,
+    CaseNote,
     CaseShare,
     Charge,
     ChargeDocument,
@@ -41,6 +42,7 @@ from casetracker.admin_mixins import (
     may_write,
     visible_country_filter,
 )
+from casetracker.admin_restricted import RestrictedFieldsAdminMixin
 from casetracker.admin_widgets import AdminRecordForm
 from casetracker.partialdate import PartialDate, Precision
 from casetracker.visibility import visible
@@ -160,16 +162,26 @@ class HearingInline(CaseRecordInline):
     formfield_overrides = {Hearing._meta.get_field("outcome").__class__: {"widget": SMALL_TEXTAREA}}
 
 
-class DetentionInline(CaseRecordInline):
+class DetentionInline(RestrictedFieldsAdminMixin, CaseRecordInline):
     model = Detention
-    fields = ("type", "facility", "place", "start", "end", "legal_basis", "tier", "provenance")
+    fields = (
+        "type",
+        "facility",
+        "place",
+        "start",
+        "end",
+        "legal_basis",
+        "exact_address",  # restricted: named staff of the owner only, each read audited
+        "tier",
+        "provenance",
+    )
     autocomplete_fields = ("facility",)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("facility")
 
 
-class SourceInline(CaseRecordInline):
+class SourceInline(RestrictedFieldsAdminMixin, CaseRecordInline):
     model = Source
     fields = (
         "title",
@@ -179,9 +191,29 @@ class SourceInline(CaseRecordInline):
         "seed_document",
         "article_title",
         "reliability",
+        "identity",  # restricted: named staff of the owner only, each read audited
+        "contact",
         "tier",
         "provenance",
     )
+
+
+class CaseNoteInline(RestrictedFieldsAdminMixin, CaseRecordInline):
+    """Notes (encrypted text, a restricted field): named staff of the owner only.
+
+    Others do not get the inline at all — a list of notes without their text says nothing.
+    """
+
+    model = CaseNote
+    fields = ("tier", "text", "created_at")
+    readonly_fields = ("created_at",)
+    formfield_overrides = {CaseNote._meta.get_field("text").__class__: {"widget": SMALL_TEXTAREA}}
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self.may_read_restricted(request, obj)
+
+    def _parent_may_edit(self, request, obj) -> bool:
+        return super()._parent_may_edit(request, obj) and self.may_read_restricted(request, obj)
 
 
 class ReviewItemInline(CaseRecordInline):
@@ -262,7 +294,7 @@ class CaseForm(AdminRecordForm):
 
 
 @admin.register(Case)
-class CaseAdmin(ChronologyImportMixin, VisibleModelAdmin):
+class CaseAdmin(ChronologyImportMixin, RestrictedFieldsAdminMixin, VisibleModelAdmin):
     form = CaseForm
     list_display = (
         "title",
@@ -298,6 +330,7 @@ class CaseAdmin(ChronologyImportMixin, VisibleModelAdmin):
         HearingInline,
         DetentionInline,
         SourceInline,
+        CaseNoteInline,
         ReviewItemInline,
         CaseShareInline,
     )

@@ -29,6 +29,7 @@ def case_page(request, reference: str):
     case = get_object_or_404(visible(viewer, Case).select_related("person"), reference=reference)
     if can_use_admin(viewer):
         return redirect(reverse("admin:cases_case_change", args=[case.pk]))
+    viewer = viewer.without_restricted()  # restricted content is shown only in the admin
     today = dt.date.today()
     context = {
         "case": case,

@@ -13,13 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from casetracker.audit import AuditedQuerySet
-from casetracker.crypto import EncryptedTextField
+from casetracker.crypto import EncryptedTextField, SealedCharField, SealedTextField
 from casetracker.fields import (
     PartialDateField,
     Tier,
     partial_date_constraints,
     tier_constraint,
     tier_field,
+    tier_safe_str,
     validate_date_order,
 )
 from casetracker.partialdate import DayRange, days_between
@@ -167,7 +168,7 @@ class Case(models.Model):
         indexes = [models.Index(fields=["country", "status"], name="case_country_status")]
 
     def __str__(self) -> str:
-        return self.title
+        return tier_safe_str(self, self.title)
 
     def clean(self) -> None:
         validate_date_order(self, "detained_since", "released_on")
@@ -242,12 +243,13 @@ class Source(models.Model):
         UNKNOWN = "unknown", _("Unknown")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="sources")
-    title = models.CharField(_("title"), max_length=500)
-    publisher = models.CharField(_("publisher"), max_length=255, blank=True)
+    # Sealed* fields: encrypted at rest while the row is restricted (casetracker.crypto).
+    title = SealedCharField(_("title"), max_length=500)
+    publisher = SealedCharField(_("publisher"), max_length=255, blank=True)
     date = PartialDateField(_("date"))
     url = models.URLField(_("URL"), max_length=1000, blank=True)
     seed_document = models.CharField(_("seed document"), max_length=255, blank=True)
-    article_title = models.CharField(_("article title"), max_length=500, blank=True)
+    article_title = SealedCharField(_("article title"), max_length=500, blank=True)
     reliability = models.CharField(
         _("reliability"), max_length=16, choices=Reliability.choices, default=Reliability.UNKNOWN
     )
@@ -270,7 +272,7 @@ class Source(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return tier_safe_str(self, self.title)
 
 
 class CaseRecord(models.Model):
@@ -327,7 +329,7 @@ class TimelineEvent(CaseRecord):
     type = models.CharField(
         _("type"), max_length=20, choices=EventType.choices, default=EventType.OTHER
     )
-    summary = models.TextField(_("summary"))
+    summary = SealedTextField(_("summary"))
     line = models.PositiveIntegerField(_("line in source"), null=True, blank=True)
 
     class Meta:
@@ -342,7 +344,7 @@ class TimelineEvent(CaseRecord):
         ]
 
     def __str__(self) -> str:
-        return f"{self.date_partial}: {self.get_type_display()}"
+        return tier_safe_str(self, f"{self.date_partial}: {self.get_type_display()}")
 
 
 class ChargeDocument(CaseRecord):
@@ -357,7 +359,7 @@ class ChargeDocument(CaseRecord):
         OTHER = "other", _("Other")
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=255, blank=True)
+    title = SealedCharField(_("title"), max_length=255, blank=True)
     date = PartialDateField(_("date"))
     is_current = models.BooleanField(_("current"), default=False)
 
@@ -376,7 +378,8 @@ class ChargeDocument(CaseRecord):
         ]
 
     def __str__(self) -> str:
-        return self.title or f"{self.get_kind_display()} {self.date_partial or ''}".strip()
+        text = self.title or f"{self.get_kind_display()} {self.date_partial or ''}".strip()
+        return tier_safe_str(self, text)
 
 
 class Charge(CaseRecord):
@@ -392,7 +395,7 @@ class Charge(CaseRecord):
     )
     law = models.CharField(_("law or code"), max_length=255, db_index=True)
     section = models.CharField(_("article or section"), max_length=40, blank=True, db_index=True)
-    description = models.TextField(_("description as quoted"), blank=True)
+    description = SealedTextField(_("description as quoted"), blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.ALLEGED
     )
@@ -405,7 +408,7 @@ class Charge(CaseRecord):
         constraints = [tier_constraint("charge"), _fingerprinted("charge")]
 
     def __str__(self) -> str:
-        return f"{self.law} {self.section}".strip()
+        return tier_safe_str(self, f"{self.law} {self.section}".strip())
 
 
 class Facility(models.Model):
@@ -452,7 +455,7 @@ class Hearing(CaseRecord):
         POSTPONED = "postponed", _("Postponed")
         CANCELLED = "cancelled", _("Cancelled")
 
-    court = models.CharField(_("court"), max_length=255, blank=True)
+    court = SealedCharField(_("court"), max_length=255, blank=True)
     date = PartialDateField(_("date"), required=True)
     time = models.TimeField(_("time"), null=True, blank=True)
     timezone = models.CharField(_("time zone"), max_length=64, blank=True)
@@ -460,7 +463,7 @@ class Hearing(CaseRecord):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED
     )
-    outcome = models.TextField(_("outcome"), blank=True)
+    outcome = SealedTextField(_("outcome"), blank=True)
     custody_days = models.PositiveIntegerField(
         _("custody extended by (days)"), null=True, blank=True
     )
@@ -499,7 +502,7 @@ class Hearing(CaseRecord):
         indexes = [models.Index(fields=["status", "date"], name="hearing_upcoming")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.date_partial}"
+        return tier_safe_str(self, f"{self.get_kind_display()} {self.date_partial}")
 
     def clean(self) -> None:
         if self.timezone:
@@ -526,11 +529,11 @@ class Detention(CaseRecord):
     facility = models.ForeignKey(
         Facility, on_delete=models.PROTECT, null=True, blank=True, related_name="detentions"
     )
-    place = models.CharField(_("place"), max_length=255, blank=True)
+    place = SealedCharField(_("place"), max_length=255, blank=True)
     type = models.CharField(_("type"), max_length=20, choices=Type.choices)
     start = PartialDateField(_("start"))
     end = PartialDateField(_("end"))
-    legal_basis = models.CharField(_("legal basis"), max_length=255, blank=True)
+    legal_basis = SealedCharField(_("legal basis"), max_length=255, blank=True)
     # Restricted (encrypted at rest): where exactly someone is held or hiding.
     exact_address = EncryptedTextField(_("exact address (restricted)"))
 
@@ -547,7 +550,7 @@ class Detention(CaseRecord):
 
     def __str__(self) -> str:
         where = self.facility or self.place or _("unknown place")
-        return f"{self.get_type_display()} — {where}"
+        return tier_safe_str(self, f"{self.get_type_display()} — {where}")
 
     def clean(self) -> None:
         validate_date_order(self, "start", "end")
@@ -572,14 +575,14 @@ class ReviewItem(CaseRecord):
         DISMISSED = "dismissed", _("Dismissed")
 
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
-    message = models.TextField(_("message"))
+    message = SealedTextField(_("message"))
     line = models.PositiveIntegerField(_("line in source"), null=True, blank=True)
-    as_written = models.CharField(_("as written"), max_length=500, blank=True)
-    suggestion = models.CharField(_("suggested reading"), max_length=500, blank=True)
+    as_written = SealedCharField(_("as written"), max_length=500, blank=True)
+    suggestion = SealedCharField(_("suggested reading"), max_length=500, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
     )
-    resolution = models.TextField(_("resolution"), blank=True)
+    resolution = SealedTextField(_("resolution"), blank=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -592,7 +595,7 @@ class ReviewItem(CaseRecord):
         constraints = [tier_constraint("review"), _fingerprinted("review")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.message[:60]}"
+        return tier_safe_str(self, f"{self.get_kind_display()}: {self.message[:60]}")
 
 
 class CaseNote(CaseRecord):

@@ -280,6 +280,9 @@ class HearingViewSet(ETagRetrieveMixin, VisibleQuerysetMixin, viewsets.ReadOnlyM
     def decorate(self, qs):
         return case_records_for_api(self.viewer, qs)
 
+    # A paginated list like the collection (the schema said "one hearing" before, which
+    # schemathesis caught: tests/api/test_schemathesis.py).
+    @extend_schema(responses=HearingSerializer(many=True))
     @action(detail=False)
     def upcoming(self, request):
         """Scheduled hearings from today on, soonest first."""

@@ -30,7 +30,13 @@ from decimal import Decimal
 
 from django.db import models, transaction
 
-from casetracker.crypto import MASK, EncryptedTextField, RestrictedText
+from casetracker.crypto import (
+    MASK,
+    EncryptedTextField,
+    RestrictedText,
+    reseal_rows,
+    sealed_fields,
+)
 
 
 @dataclass(frozen=True)
@@ -166,6 +172,11 @@ def is_audited(model: type[models.Model]) -> bool:
     return queryset_class is not None and issubclass(queryset_class, AuditedQuerySet)
 
 
+def _touches_sealed(model: type[models.Model], kwargs: dict) -> bool:
+    sealed = {f.name for f in sealed_fields(model)} | {f.attname for f in sealed_fields(model)}
+    return bool(sealed) and ("tier" in kwargs or bool(sealed & set(kwargs)))
+
+
 class AuditedQuerySet(models.QuerySet):
     """Base QuerySet for case data: bulk writes leave an audit row per record too."""
 
@@ -180,6 +191,8 @@ class AuditedQuerySet(models.QuerySet):
         with transaction.atomic(using=self.db, savepoint=False):
             before = _snapshot(self, sorted(names))
             rows = super().update(**kwargs)
+            if before and _touches_sealed(self.model, kwargs):
+                reseal_rows(self.model, list(before))
             if before:
                 fresh = self.model._base_manager.using(self.db).filter(pk__in=list(before))
                 after = _snapshot(fresh, sorted(names))
@@ -284,6 +297,24 @@ def record_restricted_read(*, obj: models.Model, fields: list[str]) -> None:
                 case_id=_case_id_of(type(obj), values),
                 changes={"fields": sorted(fields)},
             )
+        ]
+    )
+
+
+def record_restricted_reads(reads: list[tuple[models.Model, list[str]]]) -> None:
+    """One page showed several restricted records: one row each, written together."""
+    _write(
+        [
+            _entry(
+                "read_restricted",
+                model_label=obj._meta.label_lower,
+                object_id=obj.pk,
+                case_id=_case_id_of(
+                    type(obj), {"id": obj.pk, "case_id": getattr(obj, "case_id", None)}
+                ),
+                changes={"fields": sorted(fields)},
+            )
+            for obj, fields in reads
         ]
     )
 

@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import FieldError, ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.db import models
 from django.dispatch import receiver
@@ -96,11 +96,23 @@ def new_key() -> str:
     return Fernet.generate_key().decode("ascii")
 
 
+class EmptyOnlyExact(models.lookups.Exact):
+    """``field=""`` on an encrypted column (an empty value is stored empty); nothing else.
+
+    Constraints such as "a webhook needs a secret" (``~Q(webhook_secret="")``) need it.
+    """
+
+    def get_prep_lookup(self):
+        if self.rhs != "":
+            raise FieldError("Encrypted fields can only be compared with ''.")
+        return super().get_prep_lookup()
+
+
 class EncryptedTextField(models.TextField):
     """A text column encrypted at rest. Not searchable, not sortable, not filterable.
 
-    Only ``isnull`` lookups are allowed: an ``exact`` or ``icontains`` on ciphertext
-    would silently find nothing, which is worse than an error.
+    Only ``isnull`` and ``exact=""`` lookups are allowed: an ``exact`` on a value or an
+    ``icontains`` on ciphertext would silently find nothing, which is worse than an error.
     """
 
     description = _("Restricted text (encrypted at rest)")
@@ -127,6 +139,8 @@ class EncryptedTextField(models.TextField):
         return RestrictedText(value)
 
     def get_lookup(self, lookup_name):
+        if lookup_name == "exact":
+            return EmptyOnlyExact  # "is it set?" works on ciphertext; equality never does
         if lookup_name != "isnull":
             return None
         return super().get_lookup(lookup_name)
@@ -176,3 +190,79 @@ def rotate_model_keys(*, model: type[models.Model], batch_size: int = 500) -> in
         if len(rows) < batch_size:
             return rotated
         last = rows[-1][0]
+
+
+# -- sealed when restricted ---------------------------------------------------------------
+# The free text of a restricted-tier record (a timeline event's summary, a source's title,
+# a hearing's court ...) is restricted content as a whole, not one restricted column: it is
+# encrypted at rest while the row's tier is "restricted" and stored plain otherwise (so
+# search and ordering keep working for everything else). The stored form is
+# "sealed:" + a Fernet token. The switch happens on save, where the row's tier is known
+# (Field.pre_save gets the instance); QuerySet.update() has no instance, so
+# AuditedQuerySet.update() re-seals the rows it touched (reseal_rows).
+SEALED_PREFIX = "sealed:"
+RESTRICTED_TIER = "restricted"
+
+
+class _Seal(str):
+    """A value on its way to the database that must be encrypted."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<restricted>"
+
+
+class SealedWhenRestrictedMixin:
+    def pre_save(self, model_instance, add):
+        value = super().pre_save(model_instance, add)
+        if value and getattr(model_instance, "tier", None) == RESTRICTED_TIER:
+            return _Seal(value)
+        return value
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        if isinstance(value, _Seal):
+            return SEALED_PREFIX + encrypt(value)
+        return value
+
+    def from_db_value(self, value, expression, connection):
+        if isinstance(value, str) and value.startswith(SEALED_PREFIX):
+            return decrypt(value[len(SEALED_PREFIX) :])
+        return value
+
+
+class SealedTextField(SealedWhenRestrictedMixin, models.TextField):
+    """A TextField whose value is encrypted at rest while its row's tier is restricted."""
+
+
+class SealedCharField(SealedWhenRestrictedMixin, models.CharField):
+    """A CharField (max_length checked on the plain value) sealed like SealedTextField.
+
+    The column is ``text``: a token is longer than ``max_length`` characters.
+    """
+
+    def get_internal_type(self) -> str:
+        return "TextField"
+
+
+def sealed_fields(model: type[models.Model]) -> list[models.Field]:
+    return [f for f in model._meta.concrete_fields if isinstance(f, SealedWhenRestrictedMixin)]
+
+
+def reseal_rows(model: type[models.Model], pks) -> int:
+    """Write the sealed columns of ``pks`` again as their current tier wants them.
+
+    For bulk updates (no instance reaches Field.pre_save) and migrations. Writes through
+    the plain QuerySet.update so it neither recurses into nor doubles the audit rows.
+    """
+    fields = sealed_fields(model)
+    if not fields:
+        return 0
+    written = 0
+    manager = model._base_manager
+    for obj in manager.filter(pk__in=list(pks)).only("pk", "tier", *[f.name for f in fields]):
+        values = {f.attname: f.pre_save(obj, False) for f in fields}
+        models.QuerySet.update(manager.filter(pk=obj.pk), **values)
+        written += 1
+    return written

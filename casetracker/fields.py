@@ -145,3 +145,15 @@ def validate_date_order(obj: models.Model, start: str, end: str) -> None:
     s, e = getattr(obj, f"{start}_partial"), getattr(obj, f"{end}_partial")
     if s is not None and e is not None and e.latest < s.earliest:
         raise ValidationError({end: _("The end cannot be before the start.")})
+
+
+def tier_safe_str(obj: models.Model, text: str) -> str:
+    """``str()`` of a record: its text, unless the record is restricted.
+
+    ``str()`` ends up where nobody checks tiers: admin history (LogEntry.object_repr and
+    the change messages of inline edits), "recent actions", log lines, error messages. A
+    restricted record is named by its type and id there, never by its content.
+    """
+    if getattr(obj, "tier", None) == Tier.RESTRICTED:
+        return f"{obj._meta.verbose_name} #{obj.pk} ({Tier.RESTRICTED.label})"
+    return text

@@ -186,7 +186,7 @@ REST_FRAMEWORK = {
 # -- REST API (/api/v1/; docs/API.md) -- partner tokens first: 401 (not 403) when missing.
 REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
     "casetracker.api.auth.PartnerTokenAuthentication",
-    "rest_framework.authentication.SessionAuthentication",
+    "casetracker.api.auth.VerifiedSessionAuthentication",  # staff sessions: OTP-verified only
 ]
 REST_FRAMEWORK["DEFAULT_FILTER_BACKENDS"] = ["casetracker.api.filtering.StrictFilterBackend"]
 REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["casetracker.api.parsers.LimitedJSONParser"]
@@ -384,3 +384,8 @@ CELERY_BEAT_SCHEDULE.update(
 if IS_POSTGRES:
     _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
     _pg_options["options"] = (_pg_options.get("options", "") + " -c jit=off").strip()
+# -- API schema: document the error answers too (casetracker/api/schema.py) ---------------
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "casetracker.api.schema.add_error_responses",
+]

@@ -17,7 +17,7 @@ only if its case is.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
@@ -53,6 +53,16 @@ class Viewer:
             is_superuser=user.is_superuser,
             may_read_restricted=membership.may_read_restricted,
         )
+
+    def without_restricted(self) -> Viewer:
+        """The same viewer, capped at internal: for every channel that leaves the admin.
+
+        Restricted content is "never in the API, logs, task payloads, emails" (DOMAIN.md):
+        the API, the change feed, exports, reminders, drafts and calendar feeds read through
+        this cap, so a named staff member's token-free session, subscription or feed gets
+        what an unnamed colleague would. Only the admin shows restricted content, audited.
+        """
+        return replace(self, may_read_restricted=False)
 
     @property
     def is_anonymous(self) -> bool:

@@ -16,6 +16,7 @@ from casetracker.admin_mixins import (
     is_installation_admin,
     visible_country_filter,
 )
+from casetracker.admin_restricted import RestrictedFieldsAdminMixin
 from casetracker.admin_widgets import AdminRecordForm
 from casetracker.visibility import visible
 from people.models import Affiliation, Organisation, Person, PersonAlias
@@ -49,7 +50,7 @@ class PersonForm(AdminRecordForm):
 
 
 @admin.register(Person)
-class PersonAdmin(VisibleModelAdmin):
+class PersonAdmin(RestrictedFieldsAdminMixin, VisibleModelAdmin):
     form = PersonForm
     list_display = ("primary_name", "native_name", "country", "tier")
     list_filter = (visible_country_filter(), "tier")
@@ -58,6 +59,8 @@ class PersonAdmin(VisibleModelAdmin):
     fieldsets = (
         (None, {"fields": (("primary_name", "native_name"), "roles", ("country", "gender"))}),
         (_("About"), {"fields": ("birth_date", "bio", "tier")}),
+        # Shown to named staff of an owner of the person's cases only; each read audited.
+        (_("Restricted"), {"fields": ("relatives", "private_contact")}),
     )
 
     def may_edit(self, request, obj) -> bool:

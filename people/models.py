@@ -17,6 +17,7 @@ from casetracker.fields import (
     partial_date_constraints,
     tier_constraint,
     tier_field,
+    tier_safe_str,
     validate_date_order,
 )
 
@@ -109,7 +110,7 @@ class Person(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.primary_name
+        return tier_safe_str(self, self.primary_name)
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError

@@ -20,8 +20,9 @@ SERVICE_USER_ID = 0
 
 
 def subscription_viewer(subscription: Subscription) -> Viewer:
+    """Whose eyes a subscription reads with: never restricted (e-mails, webhooks, feeds)."""
     if subscription.user_id is not None:
-        return Viewer.for_user(subscription.user)
+        return Viewer.for_user(subscription.user).without_restricted()
     if subscription.channel == Subscription.Channel.WEBHOOK and subscription.partner_id:
         return Viewer(
             user_id=SERVICE_USER_ID, organisation_id=subscription.partner_id, role="partner"

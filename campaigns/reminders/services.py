@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 import secrets
 
 from django.db import transaction
 from django.utils import timezone
 
-from campaigns.models import Reminder, ReminderAttempt, Subscription, new_calendar_token
+from campaigns.models import (
+    Reminder,
+    ReminderAttempt,
+    Subscription,
+    hash_calendar_token,
+    new_calendar_token,
+)
 from campaigns.reminders import rules
 
 DEMO_CAMPAIGNER_EMAIL = "campaigner@demo.invalid"
@@ -51,16 +58,34 @@ def subscription_create(
         subscription.hearing_lead_days = hearing_lead_days
     if milestone_lead_days is not None:
         subscription.milestone_lead_days = milestone_lead_days
+    subscription.set_calendar_token(new_calendar_token())
     subscription.full_clean()
     subscription.save()
-    return subscription
+    return subscription  # .calendar_token: the feed's secret, this once
 
 
 @transaction.atomic
 def calendar_token_rotate(*, subscription: Subscription) -> Subscription:
-    """A leaked feed URL stops working at once; the subscriber gets the new one."""
-    subscription.calendar_token = new_calendar_token()
-    subscription.save(update_fields=["calendar_token"])
+    """A leaked feed URL stops working at once; the subscriber gets the new one.
+
+    Only the token's hash is stored; the returned instance's ``calendar_token`` is the
+    only copy of the new secret. Show it once (the admin does, in a message).
+    """
+    subscription.set_calendar_token(new_calendar_token())
+    subscription.save(update_fields=["calendar_token_hash", "calendar_token_prefix"])
+    return subscription
+
+
+def subscription_by_calendar_token(raw: str) -> Subscription | None:
+    """The active subscription whose feed token is ``raw``, compared in constant time."""
+    digest = hash_calendar_token(raw)
+    subscription = (
+        Subscription.objects.filter(calendar_token_hash=digest, active=True)
+        .select_related("user__membership")
+        .first()
+    )
+    if subscription is None or not hmac.compare_digest(subscription.calendar_token_hash, digest):
+        return None
     return subscription
 
 

@@ -6,8 +6,8 @@ from django.http import Http404, HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from campaigns.models import Subscription
 from campaigns.reminders.ical import calendar_for
+from campaigns.reminders.services import subscription_by_calendar_token
 from casetracker.permissions import permission_decision
 
 
@@ -18,11 +18,7 @@ from casetracker.permissions import permission_decision
 @never_cache
 @require_GET
 def calendar_feed(request, token: str):
-    subscription = (
-        Subscription.objects.filter(calendar_token=token, active=True)
-        .select_related("user__membership")
-        .first()
-    )
+    subscription = subscription_by_calendar_token(token)
     if subscription is None:
         raise Http404("unknown calendar")
     response = HttpResponse(calendar_for(subscription), content_type="text/calendar; charset=utf-8")

@@ -72,3 +72,33 @@ class PartnerTokenScheme(OpenApiAuthenticationExtension):
             "scheme": "bearer",
             "description": "A partner token from `manage.py create_partner_token`.",
         }
+
+
+class VerifiedSessionAuthentication(authentication.SessionAuthentication):
+    """Staff sessions for the API — only sessions that passed the second factor.
+
+    The admin login (TOTP) is the only way to get a session today, so every session is
+    OTP-verified already; this keeps it so if another login path is ever added (a
+    password-only session must not reach case data, writes included). CSRF is enforced
+    for every session request, as DRF's SessionAuthentication does.
+    """
+
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is None:
+            return None
+        is_verified = getattr(result[0], "is_verified", None)
+        if is_verified is None or not is_verified():
+            raise exceptions.AuthenticationFailed(
+                _("This session has not passed the second factor; sign in through the admin.")
+            )
+        return result
+
+
+class VerifiedSessionScheme(OpenApiAuthenticationExtension):
+    target_class = "casetracker.api.auth.VerifiedSessionAuthentication"
+    name = "cookieAuth"
+    priority = -1
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "cookie", "name": "sessionid"}

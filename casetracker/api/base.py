@@ -12,11 +12,15 @@ from casetracker.visibility import Viewer, visible
 
 
 def viewer_for(request) -> Viewer:
-    """The request's Viewer, built once (a token request runs as its service account)."""
-    viewer = getattr(request, "_casetracker_viewer", None)
+    """The request's Viewer, built once (a token request runs as its service account).
+
+    Capped below restricted: no API response ever carries restricted-tier records, not
+    even to named staff (they read those in the admin, where each read is audited).
+    """
+    viewer = getattr(request, "_casetracker_api_viewer", None)
     if viewer is None:
-        viewer = Viewer.for_user(request.user)
-        request._casetracker_viewer = viewer
+        viewer = Viewer.for_user(request.user).without_restricted()
+        request._casetracker_api_viewer = viewer
     return viewer
 
 
@@ -66,15 +70,32 @@ class ApiModelSerializer(serializers.ModelSerializer):
         **serializers.ModelSerializer.serializer_field_mapping,
         models.CharField: SafeCharField,
         models.TextField: SafeCharField,
+        # Stored URLs may be empty ("unknown"); "format: uri" would promise a URL that is
+        # not there (schemathesis caught it). Writes still go through the model's
+        # URLValidator in the services' full_clean().
+        models.URLField: SafeCharField,
     }
     serializer_choice_field = ApiChoiceField
 
     def get_fields(self):
         fields = super().get_fields()
+        _allow_blank_choices(fields, self.Meta.model)
         if not sees_staff_fields(self.context.get("viewer")):
             for name in getattr(self.Meta, "staff_fields", ()):
                 fields.pop(name, None)
         return fields
+
+
+def _allow_blank_choices(fields: dict, model: type[models.Model]) -> None:
+    """DRF drops allow_blank from read-only fields, so the schema's enum of a blank-able
+    choice would not admit "" ("gender": "" — schemathesis caught it)."""
+    for name, field in fields.items():
+        if not isinstance(field, serializers.ChoiceField):
+            continue
+        names = {f.name for f in model._meta.get_fields()}
+        source = field.source or name
+        if source in names and getattr(model._meta.get_field(source), "blank", False):
+            field.allow_blank = True
 
 
 def partial_date(name: str, **kw) -> PartialDateField:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.views import exception_handler
+
+from casetracker.permissions import permission_decision
 
 
 class PreconditionRequired(exceptions.APIException):
@@ -46,3 +48,9 @@ def api_exception_handler(exc, context):
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Not found."))
     return exception_handler(exc, context)
+
+
+@permission_decision("public: JSON 404 for paths under /api/v1/ that name no endpoint; no data")
+def api_not_found(request, path: str = ""):
+    """Unknown API paths (``/cases/-1/``, typos) answer in the API's error shape, not HTML."""
+    return JsonResponse({"detail": str(_("Not found."))}, status=404)

@@ -46,4 +46,4 @@ class ApiFilterSet(django_filters.FilterSet):
 
     @property
     def viewer(self) -> Viewer:
-        return Viewer.for_user(getattr(self.request, "user", None))
+        return Viewer.for_user(getattr(self.request, "user", None)).without_restricted()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
 
 from casetracker.api.changes import ChangeFeedView
+from casetracker.api.exceptions import api_not_found
 
 app_name = "api"
 
@@ -32,4 +33,6 @@ urlpatterns = [
         ),
         name="docs",
     ),
+    # Last: anything else under /api/v1/ is a JSON 404, never Django's HTML page.
+    re_path(r"^(?P<path>.*)$", api_not_found, name="not-found"),
 ]

@@ -59,13 +59,15 @@ def token_client(db):
 
 
 @pytest.fixture
-def session_client(db):
+def session_client(db, otp_login):
     def make(user):
         client = APIClient()
         # The factories set the password without saving it: log in with the stored row,
         # or the session's auth hash would not match and the session would be dropped.
         user.refresh_from_db()
-        client.force_login(user)
+        # The API accepts only sessions that passed the second factor (as the admin login
+        # makes them); a password-only session is refused (tests/security/test_api_session).
+        otp_login(client, user)
         return client
 
     return make

@@ -172,3 +172,14 @@ def test_cursor_pagination_pages_through_everything_in_a_stable_order(partner):
 def test_page_size_is_capped_at_500(partner):
     CaseFactory()
     assert partner.get("/api/v1/cases/?page_size=100000").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "value", ["0088-08-19T17:18:14.4-19:19", "0001-01-01T00:00:00+23:00"], ids=["offset", "range"]
+)
+def test_updated_since_with_an_extreme_offset_is_an_answer_not_a_server_error(clients, value):
+    # -19:19 is a valid ISO offset that PostgreSQL refuses; it used to be a 500 there.
+    response = clients["partner_a"].get("/api/v1/organisations/", {"updated_since": value})
+    assert response.status_code in (200, 400)
+    if response.status_code == 400:
+        assert "updated_since" in response.json()

@@ -11,10 +11,20 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
+from campaigns.models import Subscription
+from campaigns.reminders.services import subscription_create
 from cases.models import CaseNote
 from casetracker.crypto import encrypted_fields
 from casetracker.fields import Tier
-from tests.factories import CaseFactory, DetentionFactory, PersonFactory, SourceFactory
+from tests.factories import (
+    CaseFactory,
+    ChargeFactory,
+    DetentionFactory,
+    HearingFactory,
+    PersonFactory,
+    SourceFactory,
+    TimelineEventFactory,
+)
 
 CANARY_PREFIX = "CANARY"
 
@@ -31,6 +41,10 @@ class CanaryWorld:
     source: object
     detention: object
     notes: list = field(default_factory=list)
+    # Restricted-tier records (plain columns, sealed at rest while restricted).
+    tier_records: list = field(default_factory=list)
+    # A partner webhook whose secret (encrypted at rest, used to sign) is the canary.
+    webhook: object = None
 
     def records(self) -> list:
         return [self.person, self.source, self.detention, *self.notes]
@@ -51,11 +65,35 @@ def plant_canaries(*, owner, case_tier=Tier.INTERNAL) -> CanaryWorld:
         CaseNote.objects.create(case=case, tier=t, text=f"note {t} {token}")
         for t in (Tier.INTERNAL, Tier.RESTRICTED)
     ]
-    world = CanaryWorld(token, case, person, source, detention, notes)
-    for record in world.records():  # every restricted field of every model holds the canary
+    webhook = subscription_create(
+        channel=Subscription.Channel.WEBHOOK,
+        partner=owner,
+        webhook_url="https://partner.example.invalid/canary-hook",
+        webhook_secret=f"secret {token}",
+    )
+    world = CanaryWorld(token, case, person, source, detention, notes, webhook=webhook)
+    for record in [
+        *world.records(),
+        webhook,
+    ]:  # every restricted field of every model holds the canary
         for f in encrypted_fields(type(record)):
             assert token in getattr(record, f.name)
     return world
+
+
+def plant_restricted_tier_records(world: CanaryWorld, *, hearing_on) -> list:
+    """Restricted-tier event, source, hearing, detention, charge: their plain text is the canary."""
+    token, case = world.token, world.case
+    world.tier_records = [
+        TimelineEventFactory(case=case, tier=Tier.RESTRICTED, summary=f"event {token}"),
+        SourceFactory(
+            case=case, tier=Tier.RESTRICTED, title=f"source {token}", publisher=f"pub {token}"
+        ),
+        HearingFactory(case=case, tier=Tier.RESTRICTED, court=f"court {token}", date=hearing_on),
+        DetentionFactory(case=case, tier=Tier.RESTRICTED, place=f"safehouse {token}"),
+        ChargeFactory(case=case, tier=Tier.RESTRICTED, description=f"charge {token}"),
+    ]
+    return world.tier_records
 
 
 def count_in_database(token: str) -> int:

@@ -99,3 +99,11 @@ def test_production_sets_hsts_secure_cookies_and_headers():
     )
     result = run(production_env(), "-c", code)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_ci_deploy_check_helper_passes():
+    """``make deploy-check`` (python -m casetracker.deploy_check), as CI runs it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CASETRACKER_"))}
+    result = run(env, "-m", "casetracker.deploy_check")
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
