@@ -41,6 +41,7 @@ from casetracker.admin_mixins import (
     is_installation_admin,
     may_write,
     visible_country_filter,
+    visible_owner_filter,
 )
 from casetracker.admin_restricted import RestrictedFieldsAdminMixin
 from casetracker.admin_widgets import AdminRecordForm
@@ -299,7 +300,7 @@ class CaseAdmin(ChronologyImportMixin, RestrictedFieldsAdminMixin, VisibleModelA
     list_display = (
         "title",
         "subject",
-        "country",
+        "country_name",
         "status",
         "days_detained_display",
         "next_hearing_display",
@@ -311,7 +312,7 @@ class CaseAdmin(ChronologyImportMixin, RestrictedFieldsAdminMixin, VisibleModelA
         visible_country_filter(),
         "status",
         "tier",
-        ("owner", admin.RelatedOnlyFieldListFilter),
+        visible_owner_filter(),
         UpcomingHearingFilter,
     )
     # get_search_results below searches these through visible people only.
@@ -323,6 +324,8 @@ class CaseAdmin(ChronologyImportMixin, RestrictedFieldsAdminMixin, VisibleModelA
         "person__aliases__name",
     )
     autocomplete_fields = ("person",)
+    # "N results (M total)" would COUNT the visible cases a second time on every page.
+    show_full_result_count = False
     inlines = (
         TimelineEventInline,
         ChargeDocumentInline,
@@ -458,6 +461,13 @@ class CaseAdmin(ChronologyImportMixin, RestrictedFieldsAdminMixin, VisibleModelA
         if obj.group_name:
             return obj.group_name + (f" ({obj.group_size})" if obj.group_size else "")
         return "—"
+
+    # Not the plain "country" column: the admin renders a choices field through
+    # flatchoices, and django-countries rebuilds its ~250 translated, sorted choices for
+    # every row (~7 ms a row, a third of the changelist). Country.name is a dict lookup.
+    @admin.display(description=_("country"), ordering="country")
+    def country_name(self, obj):
+        return obj.country.name or "–"
 
     @admin.display(description=_("days detained"))
     def days_detained_display(self, obj):

@@ -13,6 +13,21 @@ Rules (DOMAIN.md "Confidentiality"), for a record of tier T on case C:
 - a superuser without a membership: up to internal on every case, never restricted.
 The case row itself obeys the same rule with T = C.tier, and a child record is visible
 only if its case is.
+
+Page-scoped variant (``case_record_tiers`` / ``case_records_q``): ``visible()`` is the one
+entry point; the only exception is the API's case list, which, after reading a page of
+cases, fetches their charges, hearings and detentions. Re-running ``case_visibility_q`` for
+each child table joins every child row to its case and evaluates the share EXISTS again.
+The page-scoped variant instead evaluates, in Python, the very same disjunction for each
+case of the page — the public branch (C public with consent), the owner branch (C owned by
+the viewer's organisation, C.tier in own tiers), each share branch (a share of C with the
+viewer's organisation at tier S, C.tier up to S) and the superuser branch — reading the
+case's own columns from the fetched row and the viewer's shares of those cases in one
+query. Each branch that holds contributes its tier set for T, and every branch of
+``case_visibility_q`` is "branch condition on C" AND "T in that set", so the child Q
+``case_id = C AND tier IN (union of the sets)`` selects exactly the children ``visible()``
+selects for C (for any C, visible or not). ``tests/visibility/test_page_scoped.py`` compares
+both over randomised worlds on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -123,6 +138,63 @@ def _share_q(viewer: Viewer, case_path: str, tier_path: str) -> Q:
             )
         )
         q |= shared & Q(**{f"{tier_path}__in": grants, f"{case_path}tier__in": grants})
+    return q
+
+
+def _case_branch_tiers(viewer: Viewer, case, share_tiers: set[str]) -> set[str]:
+    """The tiers T for which ``case_visibility_q`` holds on ``case`` (see module docstring)."""
+    ct = case.tier
+    tiers: set[str] = set()
+    if ct == Tier.PUBLIC and (
+        case.consent == "public"
+        or (case.consent == "public_after_verdict" and case.verdict_reached is True)
+    ):
+        tiers.add(Tier.PUBLIC)
+    if viewer.is_anonymous:
+        return tiers
+    if viewer.is_superuser and viewer.organisation_id is None:
+        internal = tiers_up_to(Tier.INTERNAL)
+        return tiers | set(internal) if ct in internal else tiers
+    if viewer.organisation_id is None:
+        return tiers
+    own = viewer.own_tiers()
+    if own and case.owner_id == viewer.organisation_id and ct in own:
+        tiers.update(own)
+    for share_tier in (Tier.PARTNERS, Tier.INTERNAL):
+        grants = tiers_up_to(share_tier)
+        if share_tier in share_tiers and ct in grants:
+            tiers.update(grants)
+    return tiers
+
+
+def case_record_tiers(viewer: Viewer, cases) -> dict[int, frozenset[str]]:
+    """Per case (fetched rows with tier, consent, verdict_reached, owner_id): the tiers of
+    its child records ``viewer`` may see. One query (the viewer's shares of these cases)."""
+    from cases.models import CaseShare
+
+    cases = list(cases)
+    shares: dict[int, set[str]] = {}
+    if viewer.organisation_id is not None and not (
+        viewer.is_superuser and viewer.organisation_id is None
+    ):
+        rows = CaseShare.objects.filter(
+            case_id__in=[c.pk for c in cases], organisation_id=viewer.organisation_id
+        ).values_list("case_id", "tier")
+        for case_id, tier in rows:
+            shares.setdefault(case_id, set()).add(tier)
+    return {c.pk: frozenset(_case_branch_tiers(viewer, c, shares.get(c.pk, set()))) for c in cases}
+
+
+def case_records_q(viewer: Viewer, cases) -> Q:
+    """Q for the child records of ``cases`` that ``visible()`` would give ``viewer``, without
+    the case predicate: ``case_id IN (…) AND tier IN (…)``, one term per distinct grant."""
+    groups: dict[frozenset[str], list[int]] = {}
+    for case_id, tiers in case_record_tiers(viewer, cases).items():
+        if tiers:
+            groups.setdefault(tiers, []).append(case_id)
+    q = Q(pk__in=[])
+    for tiers, ids in groups.items():
+        q |= Q(case_id__in=sorted(ids), tier__in=sorted(tiers))
     return q
 
 
