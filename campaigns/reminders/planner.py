@@ -29,7 +29,7 @@ from campaigns.reminders import rules
 from campaigns.reminders.heartbeat import touch_heartbeat
 from campaigns.reminders.selectors import (
     Upcoming,
-    subscription_cases,
+    planning_cases,
     subscription_viewer,
     upcoming_for,
 )
@@ -113,18 +113,25 @@ def desired_rows(
     return wanted
 
 
+@dataclass(frozen=True)
+class _Existing:
+    pk: int
+    state: str
+    due_at: dt.datetime
+
+
 @transaction.atomic
 def plan_subscription(
     *, subscription: Subscription, now: dt.datetime, window: rules.Window, result: PlanResult
 ) -> None:
     viewer = subscription_viewer(subscription)
-    cases = list(subscription_cases(subscription, viewer))
+    cases = list(planning_cases(subscription, viewer))
     wanted = desired_rows(subscription, upcoming_for(viewer, cases, window))
     existing = {
-        (r.case_id, r.kind, r.occurrence_date, r.lead_days): r
-        for r in subscription.reminders.filter(occurrence_date__gte=window[0]).only(
-            "pk", "case_id", "kind", "occurrence_date", "lead_days", "state", "due_at", "hearing_id"
-        )
+        (case_id, kind, day, lead): _Existing(pk, state, due_at)
+        for pk, case_id, kind, day, lead, state, due_at in subscription.reminders.filter(
+            occurrence_date__gte=window[0]
+        ).values_list("pk", "case_id", "kind", "occurrence_date", "lead_days", "state", "due_at")
     }
     new, revive, reschedule = [], [], []
     for key, (item, lead) in wanted.items():
@@ -139,7 +146,7 @@ def plan_subscription(
             reschedule.append((row.pk, due_at))
     gone = [r.pk for k, r in existing.items() if k not in wanted and r.state == "pending"]
     # ignore_conflicts: a concurrent planner may have inserted the same keys just now.
-    Reminder.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
+    Reminder.objects.bulk_create(new, ignore_conflicts=True, batch_size=2000)
     result.created += len(new)
     result.revived += Reminder.objects.filter(pk__in=revive, state="cancelled").update(
         state=Reminder.State.PENDING
