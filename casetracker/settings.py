@@ -356,6 +356,9 @@ REMINDER_CLAIM_TIMEOUT_SECONDS = env.int("REMINDER_CLAIM_TIMEOUT_SECONDS", defau
 REMINDER_RETRY_BACKOFF_SECONDS = [1, 4]
 # One sweep stops claiming after this long, under CELERY_TASK_SOFT_TIME_LIMIT.
 REMINDER_SWEEP_MAX_SECONDS = env.int("REMINDER_SWEEP_MAX_SECONDS", default=200)
+# Due rows one sweeper claims per short transaction: a killed sweeper strands at most this
+# many (they go to "needs review" after the claim timeout, never resent automatically).
+REMINDER_CLAIM_BATCH_SIZE = env.int("REMINDER_CLAIM_BATCH_SIZE", default=50)
 REMINDER_CASE_URL = env.str("REMINDER_CASE_URL", default="{site}/cases/{reference}/")
 # Swappable so tests and benchmarks can count sends without a mail server.
 REMINDER_TRANSPORT = env.str(

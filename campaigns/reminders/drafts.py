@@ -8,6 +8,7 @@ visible), the date, the number of days or years, the court of a visible hearing.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from django.utils import dateformat, translation
@@ -151,20 +152,31 @@ def template_language(language: str) -> str:
 
 
 def format_date(day: dt.date, language: str) -> str:
-    lang = template_language(language)
+    return _format_date(day, template_language(language))
+
+
+# Pure in (value, language) for a given deployment's settings; the planner drafts hundreds
+# of thousands of alerts over a few dozen dates, and translation.override is not cheap.
+@functools.lru_cache(maxsize=4096)
+def _format_date(day: dt.date, lang: str) -> str:
     with translation.override(lang):
         return dateformat.format(day, DATE_FORMATS[lang])
+
+
+@functools.lru_cache(maxsize=4096)
+def _format_number(n: int, lang: str) -> str:
+    with translation.override(lang):
+        return number_format(n, force_grouping=True)
 
 
 def draft_for(occurrence: rules.Occurrence, *, name: str, language: str, court: str = "") -> Draft:
     lang = template_language(language)
     title, text = TEMPLATES[lang][occurrence.kind]
-    with translation.override(lang):
-        days = number_format(occurrence.number or 0, force_grouping=True)
+    days = _format_number(occurrence.number or 0, lang)
     one, many = YEARS[lang]
     values = {
         "name": name,
-        "date": format_date(occurrence.date, lang),
+        "date": _format_date(occurrence.date, lang),
         "days": days,
         "years": one if occurrence.number == 1 else many.format(n=occurrence.number),
         "court_part": COURT_PARTS[lang].format(court=court) if court else "",

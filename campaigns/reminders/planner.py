@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import uuid
 import zoneinfo
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -29,7 +30,7 @@ from campaigns.reminders import rules
 from campaigns.reminders.heartbeat import touch_heartbeat
 from campaigns.reminders.selectors import (
     Upcoming,
-    subscription_cases,
+    planning_cases,
     subscription_viewer,
     upcoming_for,
 )
@@ -113,18 +114,25 @@ def desired_rows(
     return wanted
 
 
+@dataclass(frozen=True)
+class _Existing:
+    pk: int
+    state: str
+    due_at: dt.datetime
+
+
 @transaction.atomic
 def plan_subscription(
     *, subscription: Subscription, now: dt.datetime, window: rules.Window, result: PlanResult
 ) -> None:
     viewer = subscription_viewer(subscription)
-    cases = list(subscription_cases(subscription, viewer))
+    cases = list(planning_cases(subscription, viewer))
     wanted = desired_rows(subscription, upcoming_for(viewer, cases, window))
     existing = {
-        (r.case_id, r.kind, r.occurrence_date, r.lead_days): r
-        for r in subscription.reminders.filter(occurrence_date__gte=window[0]).only(
-            "pk", "case_id", "kind", "occurrence_date", "lead_days", "state", "due_at", "hearing_id"
-        )
+        (case_id, kind, day, lead): _Existing(pk, state, due_at)
+        for pk, case_id, kind, day, lead, state, due_at in subscription.reminders.filter(
+            occurrence_date__gte=window[0]
+        ).values_list("pk", "case_id", "kind", "occurrence_date", "lead_days", "state", "due_at")
     }
     new, revive, reschedule = [], [], []
     for key, (item, lead) in wanted.items():
@@ -132,14 +140,13 @@ def plan_subscription(
         row = existing.get(key)
         if row is None:
             if due_at.date() >= window[0]:
-                new.append(_new_row(subscription, item, lead, due_at))
+                new.append(_new_values(subscription, item, lead, due_at))
         elif row.state == Reminder.State.CANCELLED and due_at.date() >= window[0]:
             revive.append(row.pk)
         elif row.state == Reminder.State.PENDING and row.due_at != due_at:
             reschedule.append((row.pk, due_at))
     gone = [r.pk for k, r in existing.items() if k not in wanted and r.state == "pending"]
-    # ignore_conflicts: a concurrent planner may have inserted the same keys just now.
-    Reminder.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
+    insert_new_rows(new)
     result.created += len(new)
     result.revived += Reminder.objects.filter(pk__in=revive, state="cancelled").update(
         state=Reminder.State.PENDING
@@ -152,22 +159,82 @@ def plan_subscription(
     )
 
 
-def _new_row(subscription: Subscription, item: Upcoming, lead: int, due_at) -> Reminder:
+# Columns of a new row, in the order _new_values gives them.
+NEW_COLUMNS = (
+    "subscription_id",
+    "case_id",
+    "hearing_id",
+    "kind",
+    "occurrence_date",
+    "lead_days",
+    "channel",
+    "due_at",
+    "number",
+    "title",
+    "draft_text",
+    "language",
+    "state",
+    "delivery_id",
+    "attempt_count",
+    "last_error_class",
+)
+
+
+def _new_values(subscription: Subscription, item: Upcoming, lead: int, due_at) -> tuple:
     occ = item.occurrence
-    return Reminder(
-        subscription=subscription,
-        case=item.case,
-        hearing_id=occ.hearing_id,
-        kind=occ.kind,
-        occurrence_date=occ.date,
-        lead_days=lead,
-        channel=subscription.channel,
-        due_at=due_at,
-        number=occ.number,
-        title=item.draft.title[:255],
-        draft_text=item.draft.text,
-        language=item.draft.language,
+    return (
+        subscription.pk,
+        item.case.pk,
+        occ.hearing_id,
+        occ.kind,
+        occ.date,
+        lead,
+        subscription.channel,
+        due_at,
+        occ.number,
+        item.draft.title[:255],
+        item.draft.text,
+        item.draft.language,
+        Reminder.State.PENDING,
+        uuid.uuid4(),
+        0,
+        "",
     )
+
+
+def insert_new_rows(rows: list[tuple]) -> None:
+    """Insert new reminders; a key that exists already (a concurrent planner) is skipped.
+
+    PostgreSQL: COPY into a temporary table, then one INSERT … SELECT … ON CONFLICT DO
+    NOTHING — the same statement as ``bulk_create(ignore_conflicts=True)`` without building
+    and binding hundreds of thousands of model instances. Elsewhere: ``bulk_create``.
+    """
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        Reminder.objects.bulk_create(
+            [Reminder(**dict(zip(NEW_COLUMNS, row, strict=True))) for row in rows],
+            ignore_conflicts=True,
+            batch_size=2000,
+        )
+        return
+    table = Reminder._meta.db_table
+    columns = ", ".join((*NEW_COLUMNS, "created_at", "updated_at"))
+    stamp = (timezone.now(),) * 2  # real time, as auto_now_add would (``now`` may be pinned)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS reminder_plan_stage AS "  # noqa: S608
+            f"SELECT {columns} FROM {table} WITH NO DATA"
+        )
+        cursor.execute("TRUNCATE reminder_plan_stage")
+        with cursor.cursor.copy(f"COPY reminder_plan_stage ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row + stamp)
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} "  # noqa: S608
+            "FROM reminder_plan_stage ON CONFLICT DO NOTHING"
+        )
+        cursor.execute("TRUNCATE reminder_plan_stage")
 
 
 # -- review items: a date without a day cannot be reminded of ------------------------------

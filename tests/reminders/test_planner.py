@@ -231,3 +231,19 @@ def test_a_case_that_stops_being_public_has_its_pending_reminders_cancelled(khur
     Case.objects.filter(pk=khurram.pk).update(consent=Case.Consent.NONE)
     plan_reminders(now=at(2022, 4, 14))
     assert set(Reminder.objects.values_list("state", flat=True)) == {"cancelled"}
+
+
+def test_new_rows_are_complete_with_own_delivery_ids_and_real_creation_time(khurram, email_sub):
+    HearingFactory(case=khurram, date=dt.date(2022, 5, 2), court="Srinagar court")
+    plan_reminders(now=at(2022, 4, 14))  # the clock is pinned in the past
+    made = list(Reminder.objects.filter(subscription=email_sub))
+    assert len(made) > 2
+    assert len({r.delivery_id for r in made}) == len(made)
+    assert all(r.created_at.year > 2022 and r.updated_at.year > 2022 for r in made)
+    assert all(
+        (r.state, r.channel, r.attempt_count, r.claim_token) == ("pending", "email", 0, None)
+        for r in made
+    )
+    hearing = next(r for r in made if r.kind == "hearing")
+    assert hearing.hearing_id and "Srinagar court" in hearing.draft_text
+    assert hearing.case_id == khurram.pk and hearing.language == "en"
