@@ -19,7 +19,7 @@ from casetracker.admin_mixins import (
 from casetracker.admin_restricted import RestrictedFieldsAdminMixin
 from casetracker.admin_widgets import AdminRecordForm
 from casetracker.visibility import visible
-from people.models import Affiliation, Organisation, Person, PersonAlias
+from people.models import Affiliation, Membership, Organisation, Person, PersonAlias
 
 
 class PersonAliasInline(VisibleInlineMixin, admin.TabularInline):
@@ -109,3 +109,16 @@ class OrganisationAdmin(VisibleModelAdmin):
         if not is_installation_admin(request):
             fields.append("is_member")
         return fields
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    """Which organisation and role an account has, and whether it is named for restricted
+    records. Plain Django model permissions, like Users: organisation staff hold none, so
+    only platform superusers manage memberships. Changes are audited (AuditedQuerySet)."""
+
+    list_display = ("user", "organisation", "role", "may_read_restricted")
+    list_filter = ("role", "may_read_restricted")
+    search_fields = ("user__username", "organisation__name")
+    list_select_related = ("user", "organisation")
+    raw_id_fields = ("user", "organisation")

@@ -197,6 +197,7 @@ ADMIN_PAGES = {
     "campaigns.needsreviewreminder": PLATFORM_ADMIN,
     "campaigns.reminderattempt": PLATFORM_ADMIN,
     "auth.user": PLATFORM_ADMIN,
+    "people.membership": PLATFORM_ADMIN,
     "auth.group": PLATFORM_ADMIN,
     "otp_totp.totpdevice": PLATFORM_ADMIN,
     "axes.accessattempt": PLATFORM_ADMIN,
