@@ -46,15 +46,18 @@ def main(argv: list[str] | None = None) -> int:
     try:
         print(f"database: {connection.vendor}; text: {len(text):,} characters")
         for label in ("first import", "re-import"):
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             report = chronology_import(case=case, text=text)
             seconds = time.perf_counter() - started
+            cpu = time.process_time() - cpu
             entries = len(report.result.entries)
             rows = sum(report.counts.values())
             print(
                 f"{label}: {entries:,} entries, {rows:,} rows "
                 f"(created {report.total('created'):,}, unchanged {report.total('unchanged'):,})"
                 f" in {seconds:.1f} s = {entries / seconds:,.0f} entries/s"
+                f" (this process's CPU: {cpu:.1f} s = {entries / cpu:,.0f} entries/s;"
+                f" load average {os.getloadavg()[0]:.1f})"
             )
     finally:
         person = case.person

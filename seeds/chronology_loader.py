@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cases import services
@@ -36,14 +36,17 @@ from cases.models import (
     Case,
     Charge,
     ChargeDocument,
+    Detention,
     Facility,
     Hearing,
+    ReviewItem,
     Source,
+    TimelineEvent,
     new_case_reference,
 )
 from casetracker.fields import TIER_RANK, Tier
 from casetracker.partialdate import PartialDate, Precision
-from casetracker.upserts import Upserted
+from casetracker.upserts import Outcome, Upserted
 from people.models import Organisation, Person
 from seeds.chronology import ChronologyError, ParseResult, parse
 from seeds.chronology import model as parsed
@@ -157,6 +160,13 @@ def chronology_import(
         report.source_id = None
     except ValidationError as exc:
         raise ChronologyImportError(f"The chronology cannot be saved: {_messages(exc)}") from None
+    except IntegrityError:
+        # Row validation leaves uniqueness and check constraints to the database; the
+        # likeliest cause is another import into the same case at the same moment.
+        raise ChronologyImportError(
+            "The chronology cannot be saved: it conflicts with records written meanwhile "
+            "(another import into this case?). Nothing was saved; please try again."
+        ) from None
     return report
 
 
@@ -236,14 +246,18 @@ class _Writer:
         self.progress = progress
         self.result = report.result
         self.source: Source | None = None
+        self.facilities: dict[tuple[str, str, str], Facility] = {}
 
-    def common(self, fingerprints: _Fingerprints, base: str) -> dict[str, Any]:
-        return {
-            "case": self.case,
-            "fingerprint": fingerprints(base),
-            "source": self.source,
-            "tier": self.tier,
-        }
+    def shared(self) -> dict[str, Any]:
+        """What every row of a batch carries besides its fingerprint."""
+        return {"source": self.source, "tier": self.tier}
+
+    def save(
+        self, model: type, rows: list[tuple[str, dict[str, Any]]], existing: dict | None = None
+    ) -> list[Any]:
+        """Write one kind's rows in one batch (``records_upsert``); count the outcomes."""
+        results = services.records_upsert(model, case=self.case, rows=rows, existing=existing)
+        return [self.report.add(result) for result in results]
 
     def write(self, text: str, source: Source | None, title: str, seed_document: str) -> None:
         self.source = source or self.report.add(
@@ -265,18 +279,26 @@ class _Writer:
     # -- entries ---------------------------------------------------------------------------
     def events(self) -> None:
         fps = _Fingerprints()
-        total = len(self.result.entries)
-        for done, entry in enumerate(self.result.entries, 1):
-            result = services.timeline_event_upsert(
-                **self.common(fps, entry.fingerprint),
-                date=entry.date,
-                type=entry.type,
-                summary=entry.text or entry.as_written,
-                line=entry.line,
-            )
-            self.report.add(result)
-            if self.progress and (done % PROGRESS_EVERY == 0 or done == total):
-                self.progress(done, total)
+        entries = self.result.entries
+        total = len(entries)
+        existing = services.records_by_fingerprint(TimelineEvent, case=self.case)
+        for start in range(0, total, PROGRESS_EVERY):
+            rows = [
+                (
+                    fps(entry.fingerprint),
+                    services.timeline_event_values(
+                        **self.shared(),
+                        date=entry.date,
+                        type=entry.type,
+                        summary=entry.text or entry.as_written,
+                        line=entry.line,
+                    ),
+                )
+                for entry in entries[start : start + PROGRESS_EVERY]
+            ]
+            self.save(TimelineEvent, rows, existing)
+            if self.progress:
+                self.progress(min(start + PROGRESS_EVERY, total), total)
 
     # -- charges ---------------------------------------------------------------------------
     def charges(self) -> None:
@@ -284,25 +306,33 @@ class _Writer:
         current = _latest_key(documents)
         if current is not None and self._later_current_exists(documents, current):
             current = None
-        doc_fps, charge_fps = _Fingerprints(), _Fingerprints()
+        named = [key for key in documents if key[0] is not None]
+        found = self._documents(named, current)
+        charge_fps = _Fingerprints()
+        rows: list[tuple[str, dict[str, Any]]] = []
         for key, charges in documents.items():
-            document = None
-            if key[0] is not None:
-                document = self._document(doc_fps, key, is_current=key == current)
-            self._charges(charge_fps, charges, document, key)
+            rows += self._charges(charge_fps, charges, found.get(key), key)
+        self.save(Charge, rows)
 
-    def _document(
-        self, fps: _Fingerprints, key: tuple[str | None, PartialDate | None], *, is_current: bool
-    ) -> ChargeDocument:
-        name, date = key
-        kind = _DOCUMENT_KINDS.get((name or "").casefold(), ChargeDocument.Kind.OTHER)
-        label = ChargeDocument.Kind(kind).label
-        title = f"{label} {date.iso()}" if date else str(label)
-        base = _digest("chargedoc", kind, date.iso() if date else "", name)
-        result = services.charge_document_upsert(
-            **self.common(fps, base), kind=kind, date=date, title=title, is_current=is_current
-        )
-        return self.report.add(result)
+    def _documents(
+        self, keys: list[tuple[str | None, PartialDate | None]], current: tuple | None
+    ) -> dict[tuple, ChargeDocument]:
+        fps = _Fingerprints()
+        rows = []
+        for name, date in keys:
+            kind = _DOCUMENT_KINDS.get((name or "").casefold(), ChargeDocument.Kind.OTHER)
+            label = ChargeDocument.Kind(kind).label
+            values = services.charge_document_values(
+                **self.shared(),
+                kind=kind,
+                date=date,
+                title=f"{label} {date.iso()}" if date else str(label),
+                is_current=(name, date) == current,
+            )
+            base = _digest("chargedoc", kind, date.iso() if date else "", name)
+            rows.append((fps(base), values))
+        results = services.charge_documents_upsert(case=self.case, rows=rows)
+        return {key: self.report.add(result) for key, result in zip(keys, results, strict=True)}
 
     def _charges(
         self,
@@ -310,15 +340,16 @@ class _Writer:
         charges: list[parsed.Charge],
         document: ChargeDocument | None,
         key: tuple[str | None, PartialDate | None],
-    ) -> None:
+    ) -> list[tuple[str, dict[str, Any]]]:
         filed = document is not None and document.kind == ChargeDocument.Kind.CHARGE_SHEET
         status = Charge.Status.FILED if filed else Charge.Status.ALLEGED
+        rows = []
         for position, charge in enumerate(charges, 1):
             base = _digest(
                 "charge", key[0], key[1].iso() if key[1] else "", charge.law, charge.section
             )
-            result = services.charge_upsert(
-                **self.common(fps, base),
+            values = services.charge_values(
+                **self.shared(),
                 law=charge.law,
                 section=charge.section,
                 description=charge.description,
@@ -326,7 +357,8 @@ class _Writer:
                 document=document,
                 position=position if document else 0,
             )
-            self.report.add(result)
+            rows.append((fps(base), values))
+        return rows
 
     def _later_current_exists(self, documents: dict, current: tuple) -> bool:
         """Another current list of charges (not from this import) dated after ours."""
@@ -341,10 +373,11 @@ class _Writer:
     # -- hearings and detentions -----------------------------------------------------------
     def hearings(self) -> None:
         fps = _Fingerprints()
+        rows = []
         for hearing in self.result.hearings:
             until = hearing.custody_until
-            result = services.hearing_upsert(
-                **self.common(fps, _digest("hearing", hearing.date.as_written, hearing.text)),
+            values = services.hearing_values(
+                **self.shared(),
                 date=hearing.date,
                 court=(hearing.court or "")[:255],
                 kind=_HEARING_KINDS.get(hearing.kind, Hearing.Kind.OTHER),
@@ -353,7 +386,8 @@ class _Writer:
                 custody_days=hearing.custody_days,
                 custody_until=until.value if until and until.precision == Precision.DAY else None,
             )
-            self.report.add(result)
+            rows.append((fps(_digest("hearing", hearing.date.as_written, hearing.text)), values))
+        self.save(Hearing, rows)
 
     def _hearing_status(self, date: PartialDate) -> str:
         # A chronology reports what happened; a date still ahead is a scheduled hearing.
@@ -362,47 +396,53 @@ class _Writer:
     def detentions(self) -> None:
         fps = _Fingerprints()
         bases = _legal_bases(self.result.charges)
+        rows = []
         for detention in self.result.detentions:
             facility = self._facility(detention) if detention.facility else None
             base = _digest(
                 "detention", detention.type, detention.date.as_written, detention.facility
             )
-            result = services.detention_upsert(
-                **self.common(fps, _digest(base, detention.text)),
+            values = services.detention_values(
+                **self.shared(),
                 type=detention.type,
                 start=detention.date,
                 facility=facility,
                 place=(detention.place or "")[:255],
                 legal_basis=bases.get(detention.line, "")[:255],
             )
-            self.report.add(result)
+            rows.append((fps(_digest(base, detention.text)), values))
+        self.save(Detention, rows)
 
     def _facility(self, detention: parsed.Detention) -> Facility:
         name = detention.facility or ""
         police = "police" in name.casefold()
         kind = Facility.Kind.POLICE_STATION if police else Facility.Kind.PRISON
+        key = (name[:255], (detention.place or "")[:120], self.case.country)
+        known = self.facilities.get(key)
+        if known is not None:  # found again: what a second lookup would report
+            return self.report.add(Upserted(known, Outcome.UNCHANGED))
         result = services.facility_get_or_create(
-            name=name[:255],
-            city=(detention.place or "")[:120],
-            country=self.case.country,
-            kind=kind,
+            name=key[0], city=key[1], country=key[2], kind=kind
         )
+        self.facilities[key] = result.obj
         return self.report.add(result)
 
     # -- warnings --------------------------------------------------------------------------
     def review_items(self) -> None:
         fps = _Fingerprints()
+        rows = []
         for warning in self.result.warnings:
             base = _digest("review", warning.kind, warning.as_written, warning.suggestion)
-            result = services.review_item_upsert(
-                **self.common(fps, base),
+            values = services.review_item_values(
+                **self.shared(),
                 kind=warning.kind,
                 message=warning.message,
                 line=warning.line,
                 as_written=warning.as_written[:_MAX_AS_WRITTEN],
                 suggestion=(warning.suggestion or "")[:_MAX_AS_WRITTEN],
             )
-            self.report.add(result)
+            rows.append((fps(base), values))
+        self.save(ReviewItem, rows)
 
 
 def _group_by_document(

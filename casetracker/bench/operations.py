@@ -15,7 +15,6 @@ from django.utils import timezone
 from campaigns.models import Reminder
 from campaigns.reminders.planner import plan_reminders
 from campaigns.reminders.sender import sweep_reminders
-from cases import services
 from cases.changefeed import feed_model
 from cases.models import Case, ChangeLogEntry
 from casetracker.bench import actors as A
@@ -270,7 +269,7 @@ def sweep_op(count: int = 10_000) -> Op:
 
 def chronology_op(entries: int = 2000) -> Op:
     from seeds.bench_chronology import synthetic_chronology
-    from seeds.chronology import parse
+    from seeds.chronology_loader import chronology_import
 
     text = synthetic_chronology(entries)
     owner = Case.objects.filter(reference__startswith="SYN-").values_list("owner_id", flat=True)[0]
@@ -289,19 +288,9 @@ def chronology_op(entries: int = 2000) -> Op:
         )
 
     def run():
-        result = parse(text)
-        case = state["case"]
-        with transaction.atomic():
-            for entry in result.entries:
-                services.timeline_event_upsert(
-                    case=case,
-                    date=entry.date,
-                    type=entry.type,
-                    summary=entry.text,
-                    fingerprint=entry.fingerprint,
-                    line=entry.line,
-                )
-        return len(result.entries), result
+        # The real loader: parse, then every kind written set-based in one transaction.
+        report = chronology_import(case=state["case"], text=text)
+        return len(report.result.entries), report.result
 
     def reference(payload):
         rows = [(e.line, e.date.iso(), e.type, e.text, e.fingerprint) for e in payload.entries]
@@ -324,7 +313,7 @@ def chronology_op(entries: int = 2000) -> Op:
         reference,
         setup=setup,
         heavy=True,
-        note="seeds.chronology.parse + cases.services.timeline_event_upsert (no loader on branch)",
+        note="seeds.chronology_loader.chronology_import (parse + all kinds, set-based)",
     )
 
 
