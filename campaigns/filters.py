@@ -6,12 +6,13 @@ from django.db.models import Exists, OuterRef
 from campaigns.models import Campaign
 from cases.filters import UpdatedSinceFilterSet
 from cases.models import Case
+from casetracker.api.filtering import IdFilter
 from casetracker.visibility import visible
 
 
 class CampaignFilterSet(UpdatedSinceFilterSet):
     hashtag = django_filters.CharFilter(lookup_expr="iexact", max_length=100)
-    case = django_filters.NumberFilter(method="filter_case")
+    case = IdFilter(method="filter_case")
 
     class Meta:
         model = Campaign

@@ -15,7 +15,7 @@ from django_countries import countries
 
 from campaigns.models import Campaign
 from cases.models import Case, Charge, Detention, Hearing, TimelineEvent
-from casetracker.api.filtering import ApiFilterSet
+from casetracker.api.filtering import ApiFilterSet, IdFilter
 from casetracker.visibility import Viewer, visible
 from people.models import Person, PersonAlias
 
@@ -118,15 +118,15 @@ class CaseFilterSet(UpdatedSinceFilterSet):
     reference = django_filters.CharFilter(max_length=40)
     country = django_filters.ChoiceFilter(choices=COUNTRY_CHOICES, label=_("ISO 3166-1 code"))
     status = django_filters.ChoiceFilter(choices=Case.Status.choices)
-    owner = django_filters.NumberFilter(field_name="owner_id", label=_("Owning organisation id"))
-    campaign = django_filters.NumberFilter(method="filter_campaign", label=_("Campaign id"))
+    owner = IdFilter(field_name="owner_id", label=_("Owning organisation id"))
+    campaign = IdFilter(method="filter_campaign", label=_("Campaign id"))
     charge_law = django_filters.CharFilter(
         method="filter_charge_law", max_length=255, label=_("Charged under this law (contains)")
     )
     charge_section = django_filters.CharFilter(
         method="filter_charge_section", max_length=40, label=_("Charged under this section")
     )
-    facility = django_filters.NumberFilter(
+    facility = IdFilter(
         method="filter_facility", label=_("Detained (now or before) in this facility id")
     )
     # A choice, not BooleanFilter: that one reads "maybe" as "no filter" instead of an error.
@@ -192,7 +192,7 @@ class TimelineEventFilterSet(UpdatedSinceFilterSet):
 
 
 class HearingFilterSet(UpdatedSinceFilterSet):
-    case = django_filters.NumberFilter(field_name="case_id")
+    case = IdFilter(field_name="case_id")
     country = django_filters.ChoiceFilter(field_name="case__country", choices=COUNTRY_CHOICES)
     kind = django_filters.ChoiceFilter(choices=Hearing.Kind.choices)
     status = django_filters.ChoiceFilter(choices=Hearing.Status.choices)
@@ -215,7 +215,7 @@ class ChargeFilterSet(UpdatedSinceFilterSet):
 
 class DetentionFilterSet(UpdatedSinceFilterSet):
     type = django_filters.ChoiceFilter(choices=Detention.Type.choices)
-    facility = django_filters.NumberFilter(field_name="facility_id")
+    facility = IdFilter(field_name="facility_id")
 
     class Meta:
         model = Detention
