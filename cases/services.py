@@ -178,19 +178,10 @@ def source_upsert(
 
 @transaction.atomic
 def timeline_event_upsert(
-    *,
-    case: Case,
-    date: PartialDate,
-    type: str,
-    summary: str,
-    fingerprint: str = "",
-    line: int | None = None,
-    source: Source | None = None,
-    tier: str = Tier.INTERNAL,
+    *, case: Case, fingerprint: str = "", **fields: Any
 ) -> Upserted[TimelineEvent]:
-    values = timeline_event_values(
-        date=date, type=type, summary=summary, line=line, source=source, tier=tier
-    )
+    """Upsert by (case, fingerprint); ``fields`` are those of ``timeline_event_values``."""
+    values = timeline_event_values(**fields)
     return _record_upsert(TimelineEvent, case=case, fingerprint=fingerprint, values=values)
 
 
@@ -289,29 +280,9 @@ def charge_documents_upsert(
 
 
 @transaction.atomic
-def charge_upsert(
-    *,
-    case: Case,
-    law: str,
-    section: str = "",
-    description: str = "",
-    status: str = Charge.Status.ALLEGED,
-    document: ChargeDocument | None = None,
-    position: int = 0,
-    fingerprint: str = "",
-    source: Source | None = None,
-    tier: str = Tier.INTERNAL,
-) -> Upserted[Charge]:
-    values = charge_values(
-        law=law,
-        section=section,
-        description=description,
-        status=status,
-        document=document,
-        position=position,
-        source=source,
-        tier=tier,
-    )
+def charge_upsert(*, case: Case, fingerprint: str = "", **fields: Any) -> Upserted[Charge]:
+    """Upsert by (case, fingerprint); ``fields`` are those of ``charge_values``."""
+    values = charge_values(**fields)
     return _record_upsert(Charge, case=case, fingerprint=fingerprint, values=values)
 
 
@@ -340,39 +311,9 @@ def charge_values(
 
 
 @transaction.atomic
-def hearing_upsert(
-    *,
-    case: Case,
-    date: PartialDate,
-    court: str = "",
-    time: dt.time | None = None,
-    timezone: str = "",
-    kind: str = Hearing.Kind.OTHER,
-    status: str = Hearing.Status.SCHEDULED,
-    outcome: str = "",
-    custody_days: int | None = None,
-    custody_until: dt.date | None = None,
-    next_hearing: Hearing | None = None,
-    postponed_from: Hearing | None = None,
-    fingerprint: str = "",
-    source: Source | None = None,
-    tier: str = Tier.INTERNAL,
-) -> Upserted[Hearing]:
-    values = hearing_values(
-        date=date,
-        court=court,
-        time=time,
-        timezone=timezone,
-        kind=kind,
-        status=status,
-        outcome=outcome,
-        custody_days=custody_days,
-        custody_until=custody_until,
-        next_hearing=next_hearing,
-        postponed_from=postponed_from,
-        source=source,
-        tier=tier,
-    )
+def hearing_upsert(*, case: Case, fingerprint: str = "", **fields: Any) -> Upserted[Hearing]:
+    """Upsert by (case, fingerprint); ``fields`` are those of ``hearing_values``."""
+    values = hearing_values(**fields)
     return _record_upsert(Hearing, case=case, fingerprint=fingerprint, values=values)
 
 
@@ -423,29 +364,9 @@ def facility_get_or_create(
 
 
 @transaction.atomic
-def detention_upsert(
-    *,
-    case: Case,
-    type: str,
-    start: PartialDate | None = None,
-    end: PartialDate | None = None,
-    facility: Facility | None = None,
-    place: str = "",
-    legal_basis: str = "",
-    fingerprint: str = "",
-    source: Source | None = None,
-    tier: str = Tier.INTERNAL,
-) -> Upserted[Detention]:
-    values = detention_values(
-        type=type,
-        start=start,
-        end=end,
-        facility=facility,
-        place=place,
-        legal_basis=legal_basis,
-        source=source,
-        tier=tier,
-    )
+def detention_upsert(*, case: Case, fingerprint: str = "", **fields: Any) -> Upserted[Detention]:
+    """Upsert by (case, fingerprint); ``fields`` are those of ``detention_values``."""
+    values = detention_values(**fields)
     return _record_upsert(Detention, case=case, fingerprint=fingerprint, values=values)
 
 
@@ -474,28 +395,9 @@ def detention_values(
 
 
 @transaction.atomic
-def review_item_upsert(
-    *,
-    case: Case,
-    kind: str,
-    message: str,
-    line: int | None = None,
-    as_written: str = "",
-    suggestion: str = "",
-    fingerprint: str = "",
-    source: Source | None = None,
-    tier: str = Tier.INTERNAL,
-) -> Upserted[ReviewItem]:
+def review_item_upsert(*, case: Case, fingerprint: str = "", **fields: Any) -> Upserted[ReviewItem]:
     """Raise a problem for a caseworker. Its status is theirs: a re-import never reopens it."""
-    values = review_item_values(
-        kind=kind,
-        message=message,
-        line=line,
-        as_written=as_written,
-        suggestion=suggestion,
-        source=source,
-        tier=tier,
-    )
+    values = review_item_values(**fields)
     return _record_upsert(ReviewItem, case=case, fingerprint=fingerprint, values=values)
 
 
