@@ -23,7 +23,7 @@ from casetracker.fields import (
     tier_safe_str,
     validate_date_order,
 )
-from casetracker.partialdate import DayRange, days_between
+from casetracker.partialdate import DayRange, PartialDate, days_between
 from people.models import Organisation, Person
 
 
@@ -182,15 +182,9 @@ class Case(models.Model):
 
     def days_detained(self, *, today: dt.date | None = None) -> DayRange | None:
         """Days from detained_since to release (or today), a range when the start is vague."""
-        start = self.detained_since_partial
-        if start is None:
-            return None
-        end = self.released_on_partial
-        if end is None:
-            if not self.is_detained:
-                return None
-            end = today or dt.date.today()
-        return days_between(start, end)
+        return case_days_detained(
+            self.detained_since_partial, self.released_on_partial, self.status, today=today
+        )
 
     @property
     def publicly_exposable(self) -> bool:
@@ -200,6 +194,19 @@ class Case(models.Model):
         return self.consent == self.Consent.PUBLIC or (
             self.consent == self.Consent.PUBLIC_AFTER_VERDICT and self.verdict_reached
         )
+
+
+def case_days_detained(
+    start: PartialDate | None, end: PartialDate | None, status: str, *, today: dt.date | None
+) -> DayRange | None:
+    """``Case.days_detained`` from the case's columns (the API's row path uses it too)."""
+    if start is None:
+        return None
+    if end is None:
+        if status not in Case.DETAINED_STATUSES:
+            return None
+        end = today or dt.date.today()
+    return days_between(start, end)
 
 
 class CaseShare(models.Model):

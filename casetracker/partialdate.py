@@ -131,16 +131,10 @@ class PartialDate:
 
     def iso(self) -> str:
         """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` matching the precision (decade: ``YYYY``)."""
-        v = self.value
-        if self.precision == Precision.DAY:
-            return v.isoformat()
-        if self.precision == Precision.MONTH:
-            return f"{v.year:04d}-{v.month:02d}"
-        return f"{v.year:04d}"
+        return iso_text(self.value, self.precision)
 
     def edtf(self) -> str:
-        base = f"{self.value.year // 10:03d}X" if self.precision == Precision.DECADE else self.iso()
-        return base + ("~" if self.approximate else "")
+        return edtf_text(self.value, self.precision, self.approximate)
 
     def sort_key(self) -> tuple[dt.date, int]:
         """Earliest day first; at the same start the more precise date comes first."""
@@ -161,6 +155,25 @@ class PartialDate:
         else:
             text = f"{v.year}s"
         return approx + text
+
+
+def iso_text(value: dt.date, precision: int) -> str:
+    """``PartialDate.iso()`` from the stored columns, without building a PartialDate (the
+    API writes thousands per page)."""
+    if precision == Precision.DAY:
+        return value.isoformat()
+    if precision == Precision.MONTH:
+        return f"{value.year:04d}-{value.month:02d}"
+    if precision == Precision.YEAR:
+        return f"{value.year:04d}"
+    return f"{value.year - value.year % 10:04d}"
+
+
+def edtf_text(value: dt.date, precision: int, approximate: bool) -> str:
+    base = (
+        f"{value.year // 10:03d}X" if precision == Precision.DECADE else iso_text(value, precision)
+    )
+    return base + ("~" if approximate else "")
 
 
 def _floor(value: dt.date, precision: Precision) -> dt.date:

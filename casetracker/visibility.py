@@ -36,6 +36,7 @@ from dataclasses import dataclass, replace
 
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
+from casetracker import lookups  # noqa: F401  (registers field__any, used below)
 from casetracker.fields import Tier, tiers_up_to
 
 STAFF_ROLES = frozenset({"administrator", "caseworker", "campaigner", "auditor"})
@@ -141,7 +142,27 @@ def _share_q(viewer: Viewer, case_path: str, tier_path: str) -> Q:
     return q
 
 
-def _case_branch_tiers(viewer: Viewer, case, share_tiers: set[str]) -> set[str]:
+@dataclass(frozen=True)
+class CaseFacts:
+    """The columns of a case that decide who sees its records."""
+
+    pk: int
+    tier: str
+    consent: str
+    verdict_reached: bool
+    owner_id: int
+
+    @classmethod
+    def of(cls, case) -> CaseFacts:
+        """From a Case instance or a ``.values()`` row (keys pk, tier, consent, …)."""
+        if isinstance(case, dict):
+            return cls(
+                case["pk"], case["tier"], case["consent"], case["verdict_reached"], case["owner_id"]
+            )
+        return cls(case.pk, case.tier, case.consent, case.verdict_reached, case.owner_id)
+
+
+def _case_branch_tiers(viewer: Viewer, case: CaseFacts, share_tiers: set[str]) -> set[str]:
     """The tiers T for which ``case_visibility_q`` holds on ``case`` (see module docstring)."""
     ct = case.tier
     tiers: set[str] = set()
@@ -168,17 +189,18 @@ def _case_branch_tiers(viewer: Viewer, case, share_tiers: set[str]) -> set[str]:
 
 
 def case_record_tiers(viewer: Viewer, cases) -> dict[int, frozenset[str]]:
-    """Per case (fetched rows with tier, consent, verdict_reached, owner_id): the tiers of
-    its child records ``viewer`` may see. One query (the viewer's shares of these cases)."""
+    """Per case (Case instances or ``.values()`` rows with pk, tier, consent,
+    verdict_reached, owner_id): the tiers of its child records ``viewer`` may see. One
+    query (the viewer's shares of these cases)."""
     from cases.models import CaseShare
 
-    cases = list(cases)
+    cases = [CaseFacts.of(c) for c in cases]
     shares: dict[int, set[str]] = {}
     if viewer.organisation_id is not None and not (
         viewer.is_superuser and viewer.organisation_id is None
     ):
         rows = CaseShare.objects.filter(
-            case_id__in=[c.pk for c in cases], organisation_id=viewer.organisation_id
+            case_id__any=[c.pk for c in cases], organisation_id=viewer.organisation_id
         ).values_list("case_id", "tier")
         for case_id, tier in rows:
             shares.setdefault(case_id, set()).add(tier)
@@ -194,7 +216,7 @@ def case_records_q(viewer: Viewer, cases) -> Q:
             groups.setdefault(tiers, []).append(case_id)
     q = Q(pk__in=[])
     for tiers, ids in groups.items():
-        q |= Q(case_id__in=sorted(ids), tier__in=sorted(tiers))
+        q |= Q(case_id__any=sorted(ids), tier__in=sorted(tiers))
     return q
 
 

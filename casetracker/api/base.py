@@ -128,5 +128,9 @@ class VisibleQuerysetMixin:
 
 def etag_for(obj) -> str:
     """Strong ETag from the primary key and last-update time (microsecond resolution)."""
-    stamp = obj.updated_at.isoformat() if obj.updated_at else "-"
-    return f'"{obj.pk}-{stamp}"'
+    return etag_of(obj.pk, obj.updated_at)
+
+
+def etag_of(pk, updated_at) -> str:
+    stamp = updated_at.isoformat() if updated_at else "-"
+    return f'"{pk}-{stamp}"'
