@@ -52,15 +52,15 @@ def text_search_q(viewer: Viewer, text: str) -> Q:
             Q(primary_name__icontains=text) | Q(native_name__icontains=text)
         )
         aliases = PersonAlias.objects.filter(name__icontains=text)
+    # visible(viewer, Person) first, then the name match: the same rows, and the visibility
+    # half is the layer's memoised queryset instead of being rebuilt for every search.
     if connection.vendor != "postgresql":
-        named = Person.objects.filter(
-            Q(pk__in=people.values("pk")) | Q(pk__in=aliases.values("person_id"))
-        )
-        return own | Q(person__in=visible(viewer, Person, named).values("pk"))
-    named = Person.objects.filter(
-        Q(_AnyOf(F("pk"), people.values("pk"))) | Q(_AnyOf(F("pk"), aliases.values("person_id")))
+        named = Q(pk__in=people.values("pk")) | Q(pk__in=aliases.values("person_id"))
+        return own | Q(person__in=visible(viewer, Person).filter(named).values("pk"))
+    named = Q(_AnyOf(F("pk"), people.values("pk"))) | Q(
+        _AnyOf(F("pk"), aliases.values("person_id"))
     )
-    return own | Q(_AnyOf(F("person_id"), visible(viewer, Person, named).values("pk")))
+    return own | Q(_AnyOf(F("person_id"), visible(viewer, Person).filter(named).values("pk")))
 
 
 class _AnyOf(Func):

@@ -236,6 +236,12 @@ class CaseShare(models.Model):
                 condition=Q(tier__in=["partners", "internal"]), name="share_tier_valid"
             ),
         ]
+        # The visibility layer asks "is case C shared with organisation O at tier S?" for
+        # every case it filters (casetracker/visibility.py _share_q): answered from the
+        # index alone, PostgreSQL hashes an organisation's shares without reading the table.
+        indexes = [
+            models.Index(fields=["organisation", "tier", "case"], name="caseshare_org_tier_case")
+        ]
 
     def __str__(self) -> str:
         return f"{self.case} → {self.organisation} ({self.tier})"

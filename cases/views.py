@@ -139,8 +139,7 @@ class CaseViewSet(
     # Reads build the representation from column tuples (cases/api_rows.py; equal to
     # CaseSerializer's by test), not through model instances and DRF fields.
     def _rows(self):
-        qs = visible(self.viewer, Case, self.base_queryset())
-        return case_rows(self.viewer, self.filter_queryset(qs))
+        return case_rows(self.viewer, self.filter_queryset(visible(self.viewer, Case)))
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self._rows())
