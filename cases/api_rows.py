@@ -28,7 +28,13 @@ from cases.api_selectors import ENDED_CHARGE_STATUSES
 from cases.models import Case, Charge, Detention, Hearing, case_days_detained
 from casetracker.api.base import sees_staff_fields
 from casetracker.partialdate import PartialDate, Precision, edtf_text, iso_text
-from casetracker.visibility import Viewer, case_records_q, visible
+from casetracker.visibility import (
+    Viewer,
+    case_people_q,
+    case_record_tiers,
+    case_records_q,
+    visible,
+)
 from people.models import Person, PersonAlias
 
 
@@ -43,6 +49,7 @@ CASE_COLUMNS = (
     "title",
     "kind",
     "person_id",
+    "person__tier",
     "group_name",
     "group_size",
     "country",
@@ -187,17 +194,18 @@ class _Children:
 def _children(viewer: Viewer, rows: list[dict], *, today: dt.date) -> _Children:
     ch = _Children()
     case_ids = [r["pk"] for r in rows]
-    _people(viewer, {r["person_id"] for r in rows if r["person_id"]}, ch)
+    record_tiers = case_record_tiers(viewer, rows)
+    _people(case_people_q(viewer, rows, record_tiers), ch)
     _campaigns(viewer, case_ids, ch)
-    children_q = case_records_q(viewer, rows)
+    children_q = case_records_q(viewer, rows, record_tiers)
     _charges(children_q, ch)
     _detentions(children_q, ch)
     _hearings(children_q, ch, today=today)
     return ch
 
 
-def _people(viewer: Viewer, person_ids: set[int], ch: _Children) -> None:
-    people = visible(viewer, Person).filter(pk__any=person_ids).order_by()
+def _people(people_q, ch: _Children) -> None:
+    people = Person.objects.filter(people_q).order_by()
     for pk, primary, native in people.values_list("pk", "primary_name", "native_name"):
         ch.people[pk] = {"id": pk, "primary_name": primary, "native_name": native, "aliases": []}
     aliases = PersonAlias.objects.filter(person_id__any=list(ch.people)).order_by("pk")

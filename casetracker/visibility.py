@@ -208,16 +208,50 @@ def case_record_tiers(viewer: Viewer, cases) -> dict[int, frozenset[str]]:
     return {c.pk: frozenset(_case_branch_tiers(viewer, c, shares.get(c.pk, set()))) for c in cases}
 
 
-def case_records_q(viewer: Viewer, cases) -> Q:
+def case_records_q(viewer: Viewer, cases, record_tiers: dict | None = None) -> Q:
     """Q for the child records of ``cases`` that ``visible()`` would give ``viewer``, without
-    the case predicate: ``case_id IN (…) AND tier IN (…)``, one term per distinct grant."""
+    the case predicate: ``case_id IN (…) AND tier IN (…)``, one term per distinct grant.
+    ``record_tiers``: ``case_record_tiers(viewer, cases)`` if the caller has it already."""
     groups: dict[frozenset[str], list[int]] = {}
-    for case_id, tiers in case_record_tiers(viewer, cases).items():
+    if record_tiers is None:
+        record_tiers = case_record_tiers(viewer, cases)
+    for case_id, tiers in record_tiers.items():
         if tiers:
             groups.setdefault(tiers, []).append(case_id)
     q = Q(pk__in=[])
     for tiers, ids in groups.items():
         q |= Q(case_id__any=sorted(ids), tier__in=sorted(tiers))
+    return q
+
+
+def case_people_q(viewer: Viewer, cases: list[dict], record_tiers: dict) -> Q:
+    """Q for the people of ``cases`` that ``visible(viewer, Person)`` gives.
+
+    ``cases``: ``.values()`` rows with pk, person_id and person__tier; ``record_tiers``:
+    ``case_record_tiers(viewer, cases)``. A person P of case C is visible through C exactly
+    when P's tier is among C's record tiers (``visible_people``'s via-case branch is
+    ``case_visibility_q`` with T = P.tier, evaluated on C). Those are decided here; people
+    not visible through their case on the page may still be visible through another case,
+    so they are left to ``visible()`` — normally a handful, which PostgreSQL checks by
+    index probes instead of hashing every share of the viewer's organisation.
+    """
+    sure: set[int] = set()
+    rest: set[int] = set()
+    for case in cases:
+        person_id = case["person_id"]
+        if person_id is None:
+            continue
+        if case["person__tier"] in record_tiers.get(case["pk"], ()):
+            sure.add(person_id)
+        else:
+            rest.add(person_id)
+    from people.models import Person
+
+    q = Q(pk__in=[])
+    if sure:
+        q |= Q(pk__any=sorted(sure))
+    if rest - sure:
+        q |= Q(pk__in=visible(viewer, Person).filter(pk__any=sorted(rest - sure)).values("pk"))
     return q
 
 

@@ -13,8 +13,14 @@ import pytest
 
 from cases.models import Case, CaseShare, Hearing, TimelineEvent
 from casetracker.fields import Tier
-from casetracker.visibility import Viewer, case_record_tiers, case_records_q, visible
-from people.models import Membership
+from casetracker.visibility import (
+    Viewer,
+    case_people_q,
+    case_record_tiers,
+    case_records_q,
+    visible,
+)
+from people.models import Membership, Person
 from tests.factories import (
     CaseFactory,
     HearingFactory,
@@ -95,3 +101,48 @@ def test_case_record_tiers_reads_the_viewers_shares_in_one_query(
         tiers = case_record_tiers(viewer, cases)
     assert set(tiers) == {c.pk for c in cases}
     assert all(Tier.RESTRICTED not in t for t in tiers.values())
+
+
+@pytest.mark.parametrize("seed", [4, 5, 6])
+def test_page_scoped_people_filter_selects_exactly_what_visible_selects(db, make_member, seed):
+    """People of every tier, some in two cases (visible through the other case only)."""
+    orgs = [OrganisationFactory() for _ in range(3)]
+    cases = _world(seed, orgs)
+    rnd = random.Random(seed)
+    for case in cases:
+        Person.objects.filter(pk=case.person_id).update(tier=rnd.choice(TIERS))
+    for case in rnd.sample(cases, 8):  # the same person in a second case of another owner
+        CaseFactory(
+            person=case.person,
+            owner=rnd.choice(orgs),
+            tier=rnd.choice(TIERS),
+            consent=rnd.choice(list(Case.Consent.values)),
+        )
+    checked = 0
+    for viewer in _viewers(orgs, make_member):
+        for page in (cases, rnd.sample(cases, 7), list(visible(viewer, Case))):
+            rows = list(
+                Case.objects.filter(pk__in=[c.pk for c in page]).values(
+                    "pk",
+                    "tier",
+                    "consent",
+                    "verdict_reached",
+                    "owner_id",
+                    "person_id",
+                    "person__tier",
+                )
+            )
+            expected = set(
+                visible(viewer, Person)
+                .filter(pk__in=[r["person_id"] for r in rows])
+                .values_list("pk", flat=True)
+            )
+            tiers = case_record_tiers(viewer, rows)
+            got = set(
+                Person.objects.filter(case_people_q(viewer, rows, tiers)).values_list(
+                    "pk", flat=True
+                )
+            )
+            assert got == expected, viewer
+            checked += len(expected)
+    assert checked > 0
