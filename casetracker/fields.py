@@ -22,15 +22,17 @@ class Tier(models.TextChoices):
 TIER_RANK = {Tier.PUBLIC: 0, Tier.PARTNERS: 1, Tier.INTERNAL: 2, Tier.RESTRICTED: 3}
 
 
+# Keyed by the plain string: a Tier member hashes by its name, not its value, so a lookup
+# with the stored string "public" would miss a Tier-keyed dict.
 _TIERS_UP_TO = {
-    tier: [t for t, rank in TIER_RANK.items() if rank <= TIER_RANK[tier]] for tier in Tier
+    tier.value: [t for t, rank in TIER_RANK.items() if rank <= TIER_RANK[tier]] for tier in Tier
 }
 
 
 def tiers_up_to(tier: str) -> list[str]:
     """Every tier at most as sensitive as ``tier`` (a fresh list: callers may change it)."""
-    tiers = _TIERS_UP_TO.get(tier)
-    return list(tiers if tiers is not None else _TIERS_UP_TO[Tier(tier)])
+    tiers = _TIERS_UP_TO.get(str(tier))
+    return list(tiers if tiers is not None else _TIERS_UP_TO[Tier(tier).value])
 
 
 class PrecisionChoices(models.IntegerChoices):
