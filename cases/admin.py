@@ -309,7 +309,7 @@ class CaseAdmin(ChronologyImportMixin, RestrictedFieldsAdminMixin, VisibleModelA
         "open_reviews_display",
     )
     list_filter = (
-        visible_country_filter(),
+        visible_country_filter(probe=True),
         "status",
         "tier",
         visible_owner_filter(),

@@ -35,8 +35,9 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.admin.widgets import AutocompleteMixin
-from django.db import models
+from django.db import connections, models
 from django.db.models import Exists, OuterRef
+from django.db.models.expressions import RawSQL
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -292,22 +293,26 @@ def _has_field(model: type[models.Model], name: str) -> bool:
     return any(f.name == name for f in model._meta.fields)
 
 
-def visible_country_filter(field_path: str = "country", title=None) -> type:
+def visible_country_filter(field_path: str = "country", title=None, *, probe=False) -> type:
     """A country filter listing only countries of rows the user can see.
 
     (django-countries' CountryFilter lists the countries of every row in the table.)
+    By default one ``DISTINCT`` over the visible rows. ``probe=True`` asks instead, in one
+    query, for each of the ~250 country codes whether a visible row EXISTS: each probe is
+    an index lookup that stops at the first visible row (absent countries cost a miss in
+    the index), where the DISTINCT evaluates the visibility predicate on every row (the
+    case list at 100,000 cases: ~75 ms → a few). Only for an indexed country column.
     """
 
     class VisibleCountryFilter(admin.SimpleListFilter):
         parameter_name = field_path
 
         def lookups(self, request, model_admin):
-            codes = set(
-                model_admin.get_queryset(request)
-                .order_by()
-                .values_list(field_path, flat=True)
-                .distinct()
-            )
+            rows = model_admin.get_queryset(request).order_by()
+            if probe:
+                codes = countries_with_rows(rows, field_path)
+            else:
+                codes = set(rows.values_list(field_path, flat=True).distinct())
             return [(code, name) for code, name in countries if code in codes]
 
         def queryset(self, request, queryset):
@@ -317,6 +322,25 @@ def visible_country_filter(field_path: str = "country", title=None) -> type:
 
     VisibleCountryFilter.title = title or _("country")
     return VisibleCountryFilter
+
+
+def countries_with_rows(rows, field_path: str = "country") -> set[str]:
+    """The country codes for which ``rows`` (a visible() queryset) has at least one row.
+
+    One statement: ``SELECT code FROM (VALUES …every code…) WHERE EXISTS (rows with that
+    country)``; the rows' SQL, visibility predicate included, is the ORM's own.
+    """
+    codes = [code for code, _name in countries]
+    probe = rows.filter(**{field_path: RawSQL("probe.column1", ())}).values("pk")
+    sql, params = probe.query.sql_with_params()
+    values = ", ".join(["(%s)"] * len(codes))
+    statement = (
+        f"SELECT probe.column1 FROM (VALUES {values}) AS probe "  # noqa: S608 - placeholders
+        f"WHERE EXISTS ({sql})"
+    )
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(statement, [*codes, *params])
+        return {code for (code,) in cursor.fetchall()}
 
 
 def visible_owner_filter(field_path: str = "owner", title=None) -> type:

@@ -11,7 +11,7 @@ from cases.models import Hearing
 from people.models import Membership
 from tests.admin.test_query_counts import full_case
 
-NASTY = 'a <b> & "c" \'d\''
+NASTY = "a <b> & \"c\" 'd'"
 
 
 def _page_without_tokens(client, url: str) -> str:

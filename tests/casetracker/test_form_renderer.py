@@ -9,13 +9,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 from django_countries.fields import CountryField
 
-from casetracker.form_renderer import FastWidgetRenderer
 from cases.models import TimelineEvent
+from casetracker.form_renderer import FastWidgetRenderer
 
 TEMPLATES = DjangoTemplates()
 FAST = FastWidgetRenderer()
 
-NASTY = 'a <b> & "c" \'d\''
+NASTY = "a <b> & \"c\" 'd'"
 
 
 class Countries(forms.Form):
