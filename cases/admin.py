@@ -380,6 +380,15 @@ class CaseAdmin(ChronologyImportMixin, RestrictedFieldsAdminMixin, VisibleModelA
 
     # -- queryset: everything the list shows, in one query ---------------------------------
     def get_queryset(self, request):
+        """Built once per request, then cloned: the changelist and its country and owner
+        filters each ask for it, and building it (four visibility predicates) cost ~13 ms."""
+        built = request.__dict__.get("_casetracker_case_queryset")
+        if built is None:
+            built = self._visible_annotated_cases(request)
+            request._casetracker_case_queryset = built
+        return built.all()
+
+    def _visible_annotated_cases(self, request):
         viewer = admin_viewer(request)
         upcoming = _upcoming_hearings(request).filter(case=OuterRef("pk")).order_by("date", "time")
         return (
