@@ -271,6 +271,7 @@ class VisibleInlineMixin(_RolePermissions):
         return formset
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        own_queryset = "queryset" in kwargs
         formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if formfield is None or getattr(formfield, "queryset", None) is None:
             return formfield
@@ -284,9 +285,44 @@ class VisibleInlineMixin(_RolePermissions):
         if isinstance(formfield.widget, forms.Select) and not isinstance(
             formfield.widget, AutocompleteMixin
         ):
-            # One query per formset, not one per row: every row's <select> shares the list.
-            formfield.choices = list(formfield.choices)
+            _share_choices(request, db_field, formfield, parent, shareable=not own_queryset)
         return formfield
+
+
+def _share_choices(
+    request: HttpRequest, db_field, formfield: forms.Field, parent, *, shareable: bool
+) -> None:
+    """Evaluate a choice list once per request, not once per row, formset or field.
+
+    Every row's ``<select>`` shares the list. Fields that offer the same rows (a case's
+    sources for its events and for its charge documents; its hearings as "next hearing"
+    and as "postponed from") share one query: same related model, same parent, no
+    ``limit_choices_to``, no queryset of the caller's own, same empty label — the queryset
+    is then the same visible() one.
+    ``iter()``: ``list()`` of the choice iterator itself would first run a COUNT.
+    """
+    key = None
+    if (
+        shareable
+        and not db_field.remote_field.limit_choices_to
+        and getattr(parent, "pk", None) is not None
+    ):
+        key = (
+            formfield.queryset.model._meta.label,
+            parent._meta.label,
+            parent.pk,
+            type(formfield),
+            str(formfield.empty_label),
+        )
+    cache = request.__dict__.setdefault("_casetracker_shared_choices", {})
+    if key is not None and key in cache:
+        queryset, choices = cache[key]
+        formfield.queryset = queryset
+    else:
+        choices = list(iter(formfield.choices))
+        if key is not None:
+            cache[key] = (formfield.queryset, choices)
+    formfield.choices = choices
 
 
 def _has_field(model: type[models.Model], name: str) -> bool:
