@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
@@ -10,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django_countries.fields import CountryField
 
 from cases.models import TimelineEvent
+from casetracker.admin_widgets import PartialDateWidget
 from casetracker.form_renderer import FastWidgetRenderer
 
 TEMPLATES = DjangoTemplates()
@@ -86,3 +89,21 @@ def test_selects_inputs_and_textareas_skip_the_template_engine(monkeypatch):
             if isinstance(widget, forms.Select) and widget.choices[0][1] == 7:
                 continue  # non-string labels go to the template on purpose
             widget.render("f", value, renderer=renderer)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        [None, 1, False, ""],
+        [None, 1, False, "since 10 March"],
+        ["2021-11-22", 1, True, NASTY],
+        [dt.date(2021, 11, 1), 2, False, "Nov. 2021"],
+    ],
+)
+def test_partial_date_widget_renders_the_same_as_its_template(value):
+    widget = PartialDateWidget()
+    attrs = {"id": "id_date"}
+    expected = widget.render("date", value, attrs=attrs, renderer=TEMPLATES)
+    assert "partial-date" in expected
+    assert widget.render("date", value, attrs=attrs, renderer=FAST) == expected
