@@ -107,3 +107,14 @@ def test_partial_date_widget_renders_the_same_as_its_template(value):
     expected = widget.render("date", value, attrs=attrs, renderer=TEMPLATES)
     assert "partial-date" in expected
     assert widget.render("date", value, attrs=attrs, renderer=FAST) == expected
+
+
+def test_error_lists_render_the_same_empty_or_not():
+    from django.forms.utils import ErrorDict, ErrorList
+
+    lists = [ErrorList(), ErrorList(["bad <b>"], field_id="id_f"), ErrorDict()]
+    lists.append(ErrorDict({"f": ErrorList(["wrong & worse"])}))
+    for errors in lists:
+        for template in (errors.template_name, errors.template_name_ul):
+            context = errors.get_context()
+            assert FAST.render(template, context) == TEMPLATES.render(template, context)
