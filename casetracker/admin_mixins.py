@@ -43,7 +43,13 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from casetracker.admin_widgets import AdminRecordForm, InstanceLabelAutocompleteSelect
-from casetracker.visibility import Viewer, visible
+from casetracker.visibility import (
+    Viewer,
+    case_record_tiers,
+    is_case_record_model,
+    visible,
+    visible_records_of_case,
+)
 from people.models import Person
 
 ADMINISTRATOR, CASEWORKER, CAMPAIGNER, AUDITOR = (
@@ -128,20 +134,23 @@ def visible_in_admin(request: HttpRequest, model: type[models.Model], qs=None):
     return qs
 
 
-def visible_formfield(request: HttpRequest, formfield: forms.Field | None) -> forms.Field | None:
-    """Limit a model choice field to the rows its user may see."""
-    if formfield is not None and getattr(formfield, "queryset", None) is not None:
-        formfield.queryset = visible_in_admin(request, formfield.queryset.model, formfield.queryset)
-    return formfield
-
-
 class _RolePermissions:
     """Permission methods shared by model admins and inlines (see the module docstring)."""
 
     write_roles: frozenset[str] = CASE_EDIT_ROLES
 
     def get_queryset(self, request):
-        return visible_in_admin(request, self.model, super().get_queryset(request))
+        return self.visible_rows(request, self.model, super().get_queryset(request))
+
+    def visible_rows(self, request, model, qs):
+        """The rows of ``qs`` the user may see: listed rows, inline rows, choices."""
+        return visible_in_admin(request, model, qs)
+
+    def _limit_to_visible(self, request, formfield):
+        if formfield is not None and getattr(formfield, "queryset", None) is not None:
+            model = formfield.queryset.model
+            formfield.queryset = self.visible_rows(request, model, formfield.queryset)
+        return formfield
 
     def has_module_permission(self, request):
         return may_read(request)
@@ -159,12 +168,12 @@ class _RolePermissions:
             kwargs["widget"] = InstanceLabelAutocompleteSelect(
                 db_field, self.admin_site, using=kwargs.get("using")
             )
-        return visible_formfield(
+        return self._limit_to_visible(
             request, super().formfield_for_foreignkey(db_field, request, **kwargs)
         )
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        return visible_formfield(
+        return self._limit_to_visible(
             request, super().formfield_for_manytomany(db_field, request, **kwargs)
         )
 
@@ -262,6 +271,17 @@ class VisibleInlineMixin(_RolePermissions):
         ]
         return super().get_queryset(request).select_related(*related)
 
+    def visible_rows(self, request, model, qs):
+        """On a case's change page, that case's records page-scoped (one case: its tier,
+        consent, owner and the viewer's shares of it give the tiers the viewer may see),
+        instead of the visibility predicate joined to every row's case: same rows
+        (``visible_records_of_case``; tests/casetracker/test_visibility_page_scoped.py)."""
+        case = _parent_case(request)
+        if case is not None and is_case_record_model(model):
+            viewer = admin_viewer(request)
+            return visible_records_of_case(viewer, model, case, qs, grant=_grant(request, case))
+        return super().visible_rows(request, model, qs)
+
     def get_formset(self, request, obj=None, **kwargs):
         # formfield_for_foreignkey has only the request: it limits a record's source,
         # charge document or next hearing to the parent case's own rows.
@@ -323,6 +343,25 @@ def _share_choices(
         if key is not None:
             cache[key] = (formfield.queryset, choices)
     formfield.choices = choices
+
+
+def _parent_case(request: HttpRequest):
+    """The saved case whose inlines this request builds (set by get_formset), or None."""
+    parent = getattr(request, "_casetracker_inline_parent", None)
+    if parent is None or getattr(parent, "pk", None) is None:
+        return None
+    return parent if parent._meta.label == "cases.Case" else None
+
+
+def _grant(request: HttpRequest, case) -> frozenset[str]:
+    """The tiers of ``case``'s records the user may see; one query per request and case.
+
+    Computed when the first inline is built, before the posted form touches the case.
+    """
+    grants = request.__dict__.setdefault("_casetracker_case_grants", {})
+    if case.pk not in grants:
+        grants[case.pk] = case_record_tiers(admin_viewer(request), [case])[case.pk]
+    return grants[case.pk]
 
 
 def _has_field(model: type[models.Model], name: str) -> bool:

@@ -73,3 +73,36 @@ def test_source_and_hearing_selects_list_this_cases_visible_rows_only(
         for values in lists:
             assert len(values) == len(set(values))
             assert set(values) == expected, (prefix, field)
+
+
+def test_inline_rows_are_the_visible_rows_for_every_kind_of_reader(
+    org_a, org_b, make_member, admin_client_for
+):
+    """The change page reads one case's records page-scoped; each viewer gets visible()."""
+    from cases.models import CaseShare
+
+    case = CaseFactory(owner=org_a, tier=Tier.INTERNAL)
+    CaseShare.objects.create(case=case, organisation=org_b, tier=Tier.INTERNAL, can_edit=True)
+    for i, tier in enumerate((Tier.PUBLIC, Tier.PARTNERS, Tier.INTERNAL, Tier.RESTRICTED)):
+        source = SourceFactory(case=case, tier=tier)
+        TimelineEventFactory(case=case, tier=tier, source=source)
+        HearingFactory(case=case, tier=tier, date=dt.date(2030, 1, 1 + i))
+    readers = [
+        make_member(org_a, Membership.Role.CASEWORKER),
+        make_member(org_a, Membership.Role.CASEWORKER, restricted=True),
+        make_member(org_a, Membership.Role.AUDITOR),
+        make_member(org_b, Membership.Role.CASEWORKER),
+        make_member(org_b, Membership.Role.AUDITOR),
+    ]
+    for user in readers:
+        response = admin_client_for(user).get(f"/admin/cases/case/{case.pk}/change/")
+        assert response.status_code == 200
+        viewer = Viewer.for_user(user)
+        for admin_formset in response.context["inline_admin_formsets"]:
+            formset = admin_formset.formset
+            model = formset.model
+            if model is CaseShare:
+                continue  # its own rule (owner's editors only), not a case record
+            expected = set(visible(viewer, model).filter(case=case).values_list("pk", flat=True))
+            got = {form.instance.pk for form in formset.initial_forms}
+            assert got == expected, (user.membership.role, model.__name__)
