@@ -6,6 +6,7 @@ import datetime as dt
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Case as Conditional
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
@@ -402,6 +403,22 @@ class CaseAdmin(ChronologyImportMixin, RestrictedFieldsAdminMixin, VisibleModelA
                 person_visible=Exists(visible(viewer, Person).filter(pk=OuterRef("person_id"))),
             )
         )
+
+    def get_object(self, request, object_id, from_field=None):
+        """The case of a change page (or import page): visible, with the one annotation its
+        read-only fields print (open review items), without the changelist's next-hearing
+        and person-visible subqueries (two more visibility predicates to build and run)."""
+        cases = (
+            super()
+            .get_queryset(request)
+            .select_related("person", "owner")
+            .annotate(open_review_count=_count_subquery(_open_reviews(request)))
+        )
+        field = Case._meta.pk if from_field is None else Case._meta.get_field(from_field)
+        try:
+            return cases.get(**{field.name: field.to_python(object_id)})
+        except (Case.DoesNotExist, ValidationError, ValueError):
+            return None
 
     def get_search_results(self, request, queryset, search_term):
         """Title, group name, and names/aliases of people the user may see.
