@@ -38,7 +38,9 @@ from django.contrib.admin.widgets import AutocompleteMixin
 from django.db import connections, models
 from django.db.models import Exists, OuterRef
 from django.db.models.expressions import RawSQL
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -235,10 +237,25 @@ def _inline_ids(formsets) -> list:
     return ids
 
 
+class OneEmptyFormInlineFormSet(BaseInlineFormSet):
+    """An inline formset that builds its blank "add another" form once, not per use.
+
+    ``BaseFormSet.empty_form`` is a property: the admin's tabular template asks for it
+    for the column headers (once per column), the blank row and the formset's media —
+    ~5 full forms per inline, ~38 on a case change page. It depends on nothing the
+    formset changes later (no data, prefix ``__prefix__``), so one serves every use.
+    """
+
+    @cached_property
+    def empty_form(self):
+        return super().empty_form
+
+
 class VisibleInlineMixin(_RolePermissions):
     """For inlines: rows through ``visible()``, write rights from the parent object."""
 
     form = AdminRecordForm
+    formset = OneEmptyFormInlineFormSet
     extra = 0
 
     def _parent_may_edit(self, request, obj) -> bool:

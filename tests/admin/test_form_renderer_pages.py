@@ -43,3 +43,19 @@ def test_admin_case_pages_are_byte_identical_with_either_renderer(
         assert fast == slow, url
         if role == Membership.Role.CASEWORKER and "/change/" in url:
             assert fast.count("<option") > 250  # countries, tiers, types, sources ...
+
+
+@pytest.mark.django_db
+def test_building_the_blank_inline_form_once_changes_nothing_on_the_page(
+    org_a, make_member, admin_client_for, monkeypatch
+):
+    from django.forms.models import BaseInlineFormSet
+
+    from casetracker.admin_mixins import OneEmptyFormInlineFormSet
+
+    client = admin_client_for(make_member(org_a, Membership.Role.CASEWORKER))
+    url = f"/admin/cases/case/{full_case(org_a, 2).pk}/change/"
+    once = _page_without_tokens(client, url)
+    assert 'id="timelineevents-empty"' in once  # the blank "add another" row is there
+    monkeypatch.setattr(OneEmptyFormInlineFormSet, "empty_form", BaseInlineFormSet.empty_form)
+    assert _page_without_tokens(client, url) == once
