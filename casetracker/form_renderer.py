@@ -14,7 +14,8 @@ templates of Django's own directory, which this renderer consults before any app
 no app can override them under it). Anything the fast path does not know exactly as the
 template engine would print it (a non-string label, a callable, an unfamiliar option
 template) falls back to the template. ``tests/casetracker/test_form_renderer.py``
-compares both renderings for every kind of widget and for whole admin change pages.
+compares both renderings for every kind of widget, ``tests/admin/test_form_renderer_pages.py``
+whole admin case pages.
 """
 
 from __future__ import annotations
