@@ -6,6 +6,7 @@ import datetime as dt
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Case as Conditional
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
@@ -309,7 +310,7 @@ class CaseAdmin(ChronologyImportMixin, RestrictedFieldsAdminMixin, VisibleModelA
         "open_reviews_display",
     )
     list_filter = (
-        visible_country_filter(),
+        visible_country_filter(probe=True),
         "status",
         "tier",
         visible_owner_filter(),
@@ -380,6 +381,15 @@ class CaseAdmin(ChronologyImportMixin, RestrictedFieldsAdminMixin, VisibleModelA
 
     # -- queryset: everything the list shows, in one query ---------------------------------
     def get_queryset(self, request):
+        """Built once per request, then cloned: the changelist and its country and owner
+        filters each ask for it, and building it (four visibility predicates) cost ~13 ms."""
+        built = request.__dict__.get("_casetracker_case_queryset")
+        if built is None:
+            built = self._visible_annotated_cases(request)
+            request._casetracker_case_queryset = built
+        return built.all()
+
+    def _visible_annotated_cases(self, request):
         viewer = admin_viewer(request)
         upcoming = _upcoming_hearings(request).filter(case=OuterRef("pk")).order_by("date", "time")
         return (
@@ -393,6 +403,22 @@ class CaseAdmin(ChronologyImportMixin, RestrictedFieldsAdminMixin, VisibleModelA
                 person_visible=Exists(visible(viewer, Person).filter(pk=OuterRef("person_id"))),
             )
         )
+
+    def get_object(self, request, object_id, from_field=None):
+        """The case of a change page (or import page): visible, with the one annotation its
+        read-only fields print (open review items), without the changelist's next-hearing
+        and person-visible subqueries (two more visibility predicates to build and run)."""
+        cases = (
+            super()
+            .get_queryset(request)
+            .select_related("person", "owner")
+            .annotate(open_review_count=_count_subquery(_open_reviews(request)))
+        )
+        field = Case._meta.pk if from_field is None else Case._meta.get_field(from_field)
+        try:
+            return cases.get(**{field.name: field.to_python(object_id)})
+        except (Case.DoesNotExist, ValidationError, ValueError):
+            return None
 
     def get_search_results(self, request, queryset, search_term):
         """Title, group name, and names/aliases of people the user may see.

@@ -75,6 +75,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "casetracker.urls"
+# Django's widget templates, with selects, inputs and textareas written in Python (same
+# HTML; the change page renders ~280 widgets). See casetracker/form_renderer.py.
+FORM_RENDERER = "casetracker.form_renderer.FastWidgetRenderer"
 WSGI_APPLICATION = "casetracker.wsgi.application"
 
 TEMPLATES = [

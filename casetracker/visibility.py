@@ -14,10 +14,12 @@ Rules (DOMAIN.md "Confidentiality"), for a record of tier T on case C:
 The case row itself obeys the same rule with T = C.tier, and a child record is visible
 only if its case is.
 
-Page-scoped variant (``case_record_tiers`` / ``case_records_q``): ``visible()`` is the one
-entry point; the only exception is the API's case list, which, after reading a page of
-cases, fetches their charges, hearings and detentions. Re-running ``case_visibility_q`` for
-each child table joins every child row to its case and evaluates the share EXISTS again.
+Page-scoped variant (``case_record_tiers`` / ``case_records_q`` / ``visible_records_of_case``):
+``visible()`` is the one entry point; the only exceptions are the API's case list, which,
+after reading a page of cases, fetches their charges, hearings and detentions, and the
+admin's case change page, which reads the inline records and choice lists of one case.
+Re-running ``case_visibility_q`` for each child table joins every child row to its case
+and evaluates the share EXISTS again.
 The page-scoped variant instead evaluates, in Python, the very same disjunction for each
 case of the page — the public branch (C public with consent), the owner branch (C owned by
 the viewer's organisation, C.tier in own tiers), each share branch (a share of C with the
@@ -253,6 +255,34 @@ def case_people_q(viewer: Viewer, cases: list[dict], record_tiers: dict) -> Q:
     if rest - sure:
         q |= Q(pk__in=visible(viewer, Person).filter(pk__any=sorted(rest - sure)).values("pk"))
     return q
+
+
+def is_case_record_model(model: type[Model]) -> bool:
+    """Models ``visible()`` filters with ``visible_case_records`` (the case's rule, own tier)."""
+    return model not in _handlers() and any(f.name == "case" for f in model._meta.fields)
+
+
+def visible_records_of_case(
+    viewer: Viewer, model: type[Model], case, qs: QuerySet | None = None, *, grant=None
+) -> QuerySet:
+    """``visible(viewer, model, qs).filter(case=case)``, page-scoped for one case.
+
+    For a case record model: ``case_id = C AND tier IN (C's grant)`` (module docstring),
+    instead of joining every row to its case and evaluating the share EXISTS again. The
+    admin's case change page reads nine inlines and five choice lists of one case this
+    way. ``grant`` is ``case_record_tiers(viewer, [case])[case.pk]`` when the caller
+    already has it (it costs one query); ``case`` needs its tier, consent,
+    verdict_reached and owner_id. Any other model goes through ``visible()``.
+    ``tests/casetracker/test_visibility_page_scoped.py`` compares both.
+    """
+    qs = model._default_manager.all() if qs is None else qs
+    if not is_case_record_model(model):
+        return visible(viewer, model, qs).filter(case=case)
+    if grant is None:
+        grant = case_record_tiers(viewer, [case])[case.pk]
+    if not grant:
+        return qs.none()
+    return qs.filter(case_id=case.pk, tier__in=sorted(grant))
 
 
 def global_tiers(viewer: Viewer) -> list[str]:

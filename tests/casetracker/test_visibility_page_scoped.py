@@ -11,7 +11,7 @@ import random
 
 import pytest
 
-from cases.models import Case, CaseShare, Hearing, TimelineEvent
+from cases.models import Case, CaseShare, Facility, Hearing, TimelineEvent
 from casetracker.fields import Tier
 from casetracker.visibility import (
     Viewer,
@@ -19,6 +19,7 @@ from casetracker.visibility import (
     case_record_tiers,
     case_records_q,
     visible,
+    visible_records_of_case,
 )
 from people.models import Membership, Person
 from tests.factories import (
@@ -146,3 +147,30 @@ def test_page_scoped_people_filter_selects_exactly_what_visible_selects(db, make
             assert got == expected, viewer
             checked += len(expected)
     assert checked > 0
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_one_cases_records_page_scoped_are_exactly_the_visible_ones(db, make_member, seed):
+    orgs = [OrganisationFactory() for _ in range(3)]
+    cases = _world(seed, orgs)
+    checked = 0
+    for viewer in _viewers(orgs, make_member):
+        grants = case_record_tiers(viewer, cases)
+        for case in cases:
+            for model in (TimelineEvent, Hearing):
+                expected = set(
+                    visible(viewer, model).filter(case=case).values_list("pk", flat=True)
+                )
+                for grant in (None, grants[case.pk]):
+                    got = visible_records_of_case(viewer, model, case, grant=grant)
+                    assert set(got.values_list("pk", flat=True)) == expected, (viewer, case)
+                checked += len(expected)
+    assert checked > 0
+
+
+def test_records_of_case_falls_back_to_visible_for_other_models(db, make_member):
+    from casetracker.visibility import is_case_record_model
+
+    assert is_case_record_model(TimelineEvent) and is_case_record_model(Hearing)
+    assert not is_case_record_model(CaseShare)  # has a case, but a rule of its own
+    assert not is_case_record_model(Case) and not is_case_record_model(Facility)
