@@ -327,13 +327,19 @@ def open_missing_day_reviews(*, today: dt.date) -> int:
     return len(items)
 
 
+def _partial_columns(name: str) -> list[str]:
+    """The four columns behind a ``PartialDateField`` (the review pass reads only those)."""
+    return [name, f"{name}_precision", f"{name}_approximate", f"{name}_as_written"]
+
+
 def _detained_cases():
     return visible(SYSTEM_VIEWER, Case, Case.objects.detained())
 
 
 def _imprecise_arrests():
     inexact = Q(detained_since_precision__gt=1) | Q(detained_since_approximate=True)
-    for case in _detained_cases().filter(inexact, detained_since__isnull=False):
+    qs = _detained_cases().filter(inexact, detained_since__isnull=False)
+    for case in qs.only(*_partial_columns("detained_since")):
         when = case.detained_since_partial
         yield (
             case.pk,
@@ -349,7 +355,7 @@ def _imprecise_birthdays():
     qs = _detained_cases().filter(
         inexact, person__birth_date__isnull=False, person__in=people.values("pk")
     )
-    for case in qs.select_related("person"):
+    for case in qs.select_related("person").only(*_partial_columns("person__birth_date")):
         born = case.person.birth_date_partial
         yield (
             case.pk,

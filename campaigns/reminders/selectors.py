@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, TextField
+from django.db.models.functions import Cast
 
 from campaigns.models import Subscription
 from campaigns.reminders import rules
@@ -93,6 +95,10 @@ PLANNING_FIELDS = (
     "person__birth_date_approximate",
     "person__birth_date_as_written",
 )
+
+
+# The same columns with the person's roles read as text (decoded once per distinct list).
+PLANNING_FIELDS_NO_ROLES = tuple(f for f in PLANNING_FIELDS if f != "person__roles")
 
 
 def planning_cases(subscription: Subscription, viewer: Viewer) -> QuerySet:
@@ -184,10 +190,17 @@ class PlanningCase(NamedTuple):
     language: str
 
 
-def _partial(value, precision, approximate, as_written) -> PartialDate | None:
-    if value is None:
-        return None
-    return PartialDate(value, Precision(precision), approximate, as_written)
+def _memo_partial(memo: dict, columns: list) -> PartialDate | None:
+    """The PartialDate of (value, precision, approximate, as written), built once per run."""
+    key = tuple(columns)
+    if key not in memo:
+        value, precision, approximate, as_written = key
+        memo[key] = (
+            None
+            if value is None
+            else PartialDate(value, Precision(precision), approximate, as_written)
+        )
+    return memo[key]
 
 
 def planning_rows(
@@ -218,16 +231,30 @@ def planning_rows(
     for row in hearing_qs.values_list(*PlanningHearing._fields):
         hearings.setdefault(row[1], []).append(PlanningHearing(*row))
     detained_statuses = set(Case.DETAINED_STATUSES)
+    partials: dict[tuple, PartialDate | None] = {}  # a few thousand distinct dates
+    roles_of: dict[str | None, tuple[str, ...]] = {}  # a handful of distinct role lists
     cases = []
-    for row in cases_qs.values_list("pk", "person_id", *PLANNING_FIELDS):
-        pk, person_id, status, *since, language, group, title = row[:10]
-        name, roles, *born = row[10:]
+    rows = cases_qs.annotate(roles_text=Cast("person__roles", TextField())).values_list(
+        "pk", "person_id", *PLANNING_FIELDS_NO_ROLES, "roles_text"
+    )
+    for row in rows:
+        pk, person_id, status, language, group, title, name, roles = (
+            row[0], row[1], row[2], row[7], row[8], row[9], row[10], row[15]
+        )  # fmt: skip
+        since, born = row[3:7], row[11:15]
+        if status not in detained_statuses and pk not in hearings:
+            continue  # no occurrence can come of it (rules.case_occurrences)
+        person = None
+        if person_id in people:
+            if roles not in roles_of:
+                roles_of[roles] = tuple(json.loads(roles) or ()) if roles else ()
+            person = (name, roles_of[roles], _memo_partial(partials, born))
         cases.append(
             PlanningCase(
                 pk=pk,
                 detained=status in detained_statuses,
-                detained_since=_partial(*since),
-                person=(name, tuple(roles or ()), _partial(*born)) if person_id in people else None,
+                detained_since=_memo_partial(partials, since),
+                person=person,
                 fallback_name=group or title,
                 language=language,
             )
