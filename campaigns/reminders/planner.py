@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import uuid
 import zoneinfo
 from dataclasses import dataclass, field
 
@@ -27,12 +26,15 @@ from django.utils import timezone
 
 from campaigns.models import Reminder, Subscription
 from campaigns.reminders import rules
+from campaigns.reminders.drafts import Draft
 from campaigns.reminders.heartbeat import touch_heartbeat
 from campaigns.reminders.selectors import (
+    PlanningCase,
+    PlanningHearing,
     Upcoming,
-    planning_cases,
+    drafted_occurrences,
+    planning_rows,
     subscription_viewer,
-    upcoming_for,
 )
 from cases.models import Case, Hearing, ReviewItem
 from casetracker.fields import Tier
@@ -92,8 +94,11 @@ def plan_reminders(*, now: dt.datetime | None = None) -> PlanResult:
     result = PlanResult()
     result.review_items = open_missing_day_reviews(today=today)
     subs = Subscription.objects.filter(active=True).select_related("user__membership")
+    shared = DraftCache(window)
     for subscription in subs:
-        plan_subscription(subscription=subscription, now=now, window=window, result=result)
+        plan_subscription(
+            subscription=subscription, now=now, window=window, result=result, drafts=shared
+        )
         result.subscriptions += 1
     touch_heartbeat(last_plan_at=timezone.now())
     log.info("planner: %s", result)
@@ -103,15 +108,65 @@ def plan_reminders(*, now: dt.datetime | None = None) -> PlanResult:
 def desired_rows(
     subscription: Subscription, upcoming: list[Upcoming]
 ) -> dict[Key, tuple[Upcoming, int]]:
+    return wanted_rows(subscription, ((u.case.pk, u.occurrence, u) for u in upcoming))
+
+
+def wanted_rows(subscription: Subscription, items) -> dict[Key, tuple[object, int]]:
+    """Key → (item, lead) for ``(case id, occurrence, item)`` triples, in the given order.
+
+    The subscription's kinds and lead times decide; the first item wins a key.
+    """
     kinds = set(subscription.kinds or rules.HEARING_KINDS | rules.DETENTION_KINDS)
-    wanted: dict[Key, tuple[Upcoming, int]] = {}
-    for item in upcoming:
-        occ = item.occurrence
-        if occ.kind not in kinds:
-            continue
-        for lead in leads_for(subscription, occ.kind):
-            wanted.setdefault((item.case.pk, occ.kind, occ.date, lead), (item, lead))
+    leads = {kind: leads_for(subscription, kind) for kind in kinds}
+    wanted: dict[Key, tuple[object, int]] = {}
+    for case_id, occ, item in items:
+        for lead in leads.get(occ.kind, ()):
+            wanted.setdefault((case_id, occ.kind, occ.date, lead), (item, lead))
     return wanted
+
+
+class DraftCache:
+    """Occurrences and drafts per distinct planning input, shared by a run's subscriptions.
+
+    ``drafted_occurrences`` is pure in (case columns, visible person, visible hearings,
+    window); the campaigners of several organisations see largely the same cases, so each
+    case is computed once, not once per subscription. The key is the whole input — what
+    this subscription's viewer may see — so a case read with its person hidden, or with
+    fewer hearings, has its own entry and never gets another viewer's draft.
+    """
+
+    def __init__(self, window: rules.Window):
+        self.window = window
+        self._entries: dict[tuple, list[tuple[rules.Occurrence, Draft]]] = {}
+
+    def get(self, case: PlanningCase, hearings: tuple[PlanningHearing, ...]):
+        key = (case[1:], hearings)
+        entry = self._entries.get(key)
+        if entry is None:
+            entry = self._entries[key] = drafted_occurrences(
+                detained=case.detained,
+                detained_since=case.detained_since,
+                person=case.person,
+                fallback_name=case.fallback_name,
+                language=case.language,
+                hearings=hearings,
+                window=self.window,
+            )
+        return entry
+
+
+def planned_items(subscription: Subscription, window: rules.Window, drafts: DraftCache):
+    """``(case id, occurrence, (occurrence, draft))`` for every visible case, ordered as
+    ``upcoming_for`` orders its items."""
+    viewer = subscription_viewer(subscription)
+    cases, hearings = planning_rows(subscription, viewer, window)
+    items = [
+        (case.pk, entry[0], entry)
+        for case in cases
+        for entry in drafts.get(case, hearings.get(case.pk, ()))
+    ]
+    items.sort(key=lambda i: (i[1].date, i[0], i[1].kind))
+    return items
 
 
 @dataclass(frozen=True)
@@ -123,11 +178,15 @@ class _Existing:
 
 @transaction.atomic
 def plan_subscription(
-    *, subscription: Subscription, now: dt.datetime, window: rules.Window, result: PlanResult
+    *,
+    subscription: Subscription,
+    now: dt.datetime,
+    window: rules.Window,
+    result: PlanResult,
+    drafts: DraftCache | None = None,
 ) -> None:
-    viewer = subscription_viewer(subscription)
-    cases = list(planning_cases(subscription, viewer))
-    wanted = desired_rows(subscription, upcoming_for(viewer, cases, window))
+    drafts = drafts if drafts is not None else DraftCache(window)
+    wanted = wanted_rows(subscription, planned_items(subscription, window, drafts))
     existing = {
         (case_id, kind, day, lead): _Existing(pk, state, due_at)
         for pk, case_id, kind, day, lead, state, due_at in subscription.reminders.filter(
@@ -135,18 +194,21 @@ def plan_subscription(
         ).values_list("pk", "case_id", "kind", "occurrence_date", "lead_days", "state", "due_at")
     }
     new, revive, reschedule = [], [], []
-    for key, (item, lead) in wanted.items():
-        due_at = due_at_for(item.occurrence, lead)
+    due_ats: dict[tuple, dt.datetime] = {}  # a few dozen distinct (day, zone, lead)
+    for key, ((occ, draft), lead) in wanted.items():
+        due_at = due_ats.get((occ.date, occ.tz, lead))
+        if due_at is None:
+            due_at = due_ats[occ.date, occ.tz, lead] = due_at_for(occ, lead)
         row = existing.get(key)
         if row is None:
             if due_at.date() >= window[0]:
-                new.append(_new_values(subscription, item, lead, due_at))
+                new.append(_new_values(key[0], occ, draft, lead, due_at))
         elif row.state == Reminder.State.CANCELLED and due_at.date() >= window[0]:
             revive.append(row.pk)
         elif row.state == Reminder.State.PENDING and row.due_at != due_at:
             reschedule.append((row.pk, due_at))
     gone = [r.pk for k, r in existing.items() if k not in wanted and r.state == "pending"]
-    insert_new_rows(new)
+    insert_new_rows(subscription, new)
     result.created += len(new)
     result.revived += Reminder.objects.filter(pk__in=revive, state="cancelled").update(
         state=Reminder.State.PENDING
@@ -159,82 +221,83 @@ def plan_subscription(
     )
 
 
-# Columns of a new row, in the order _new_values gives them.
+# Columns of a new row that vary, in the order _new_values gives them. The others are the
+# same for every row of a subscription (SUBSCRIPTION_COLUMNS) or set by the database
+# (delivery_id: gen_random_uuid() on PostgreSQL, the field's uuid4 default elsewhere).
 NEW_COLUMNS = (
-    "subscription_id",
     "case_id",
     "hearing_id",
     "kind",
     "occurrence_date",
     "lead_days",
-    "channel",
     "due_at",
     "number",
     "title",
     "draft_text",
     "language",
-    "state",
-    "delivery_id",
-    "attempt_count",
-    "last_error_class",
 )
+SUBSCRIPTION_COLUMNS = ("subscription_id", "channel", "state", "attempt_count", "last_error_class")
 
 
-def _new_values(subscription: Subscription, item: Upcoming, lead: int, due_at) -> tuple:
-    occ = item.occurrence
+def _new_values(case_id: int, occ: rules.Occurrence, draft: Draft, lead: int, due_at) -> tuple:
     return (
-        subscription.pk,
-        item.case.pk,
+        case_id,
         occ.hearing_id,
         occ.kind,
         occ.date,
         lead,
-        subscription.channel,
         due_at,
         occ.number,
-        item.draft.title[:255],
-        item.draft.text,
-        item.draft.language,
-        Reminder.State.PENDING,
-        uuid.uuid4(),
-        0,
-        "",
+        draft.title[:255],
+        draft.text,
+        draft.language,
     )
 
 
-def insert_new_rows(rows: list[tuple]) -> None:
+def _subscription_values(subscription: Subscription) -> tuple:
+    return (subscription.pk, subscription.channel, Reminder.State.PENDING, 0, "")
+
+
+def insert_new_rows(subscription: Subscription, rows: list[tuple]) -> None:
     """Insert new reminders; a key that exists already (a concurrent planner) is skipped.
 
-    PostgreSQL: COPY into a temporary table, then one INSERT … SELECT … ON CONFLICT DO
-    NOTHING — the same statement as ``bulk_create(ignore_conflicts=True)`` without building
-    and binding hundreds of thousands of model instances. Elsewhere: ``bulk_create``.
+    PostgreSQL: COPY of the varying columns into a temporary table, then one INSERT …
+    SELECT … ON CONFLICT DO NOTHING with the subscription's constant columns as parameters
+    and ``gen_random_uuid()`` for the delivery id — the same statement as
+    ``bulk_create(ignore_conflicts=True)`` without building and binding hundreds of
+    thousands of model instances (or uuid4 objects). Elsewhere: ``bulk_create``.
     """
     if not rows:
         return
+    constant = dict(zip(SUBSCRIPTION_COLUMNS, _subscription_values(subscription), strict=True))
     if connection.vendor != "postgresql":
         Reminder.objects.bulk_create(
-            [Reminder(**dict(zip(NEW_COLUMNS, row, strict=True))) for row in rows],
+            [Reminder(**constant, **dict(zip(NEW_COLUMNS, row, strict=True))) for row in rows],
             ignore_conflicts=True,
             batch_size=2000,
         )
         return
     table = Reminder._meta.db_table
-    columns = ", ".join((*NEW_COLUMNS, "created_at", "updated_at"))
-    stamp = (timezone.now(),) * 2  # real time, as auto_now_add would (``now`` may be pinned)
+    staged = ", ".join(NEW_COLUMNS)
+    columns = ", ".join((*NEW_COLUMNS, *SUBSCRIPTION_COLUMNS, "created_at", "updated_at"))
+    params = [*constant.values(), *(timezone.now(),) * 2]  # real time, as auto_now_add would
     with connection.cursor() as cursor:
         cursor.execute(
-            f"CREATE TEMPORARY TABLE IF NOT EXISTS reminder_plan_stage AS "  # noqa: S608
-            f"SELECT {columns} FROM {table} WITH NO DATA"
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS reminder_plan_new AS "  # noqa: S608
+            f"SELECT {staged} FROM {table} WITH NO DATA"
         )
-        cursor.execute("TRUNCATE reminder_plan_stage")
-        with cursor.cursor.copy(f"COPY reminder_plan_stage ({columns}) FROM STDIN") as copy:
+        cursor.execute("TRUNCATE reminder_plan_new")
+        with cursor.cursor.copy(f"COPY reminder_plan_new ({staged}) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row(row + stamp)
+                copy.write_row(row)
+        constants = ", ".join(["%s"] * len(params))
         cursor.execute(
-            f"INSERT INTO {table} ({columns}) SELECT {columns} "  # noqa: S608
-            "FROM reminder_plan_stage ON CONFLICT DO NOTHING"
+            f"INSERT INTO {table} ({columns}, delivery_id) "  # noqa: S608
+            f"SELECT {staged}, {constants}, gen_random_uuid() "
+            "FROM reminder_plan_new ON CONFLICT DO NOTHING",
+            params,
         )
-        cursor.execute("TRUNCATE reminder_plan_stage")
+        cursor.execute("TRUNCATE reminder_plan_new")
 
 
 # -- review items: a date without a day cannot be reminded of ------------------------------
@@ -264,13 +327,19 @@ def open_missing_day_reviews(*, today: dt.date) -> int:
     return len(items)
 
 
+def _partial_columns(name: str) -> list[str]:
+    """The four columns behind a ``PartialDateField`` (the review pass reads only those)."""
+    return [name, f"{name}_precision", f"{name}_approximate", f"{name}_as_written"]
+
+
 def _detained_cases():
     return visible(SYSTEM_VIEWER, Case, Case.objects.detained())
 
 
 def _imprecise_arrests():
     inexact = Q(detained_since_precision__gt=1) | Q(detained_since_approximate=True)
-    for case in _detained_cases().filter(inexact, detained_since__isnull=False):
+    qs = _detained_cases().filter(inexact, detained_since__isnull=False)
+    for case in qs.only(*_partial_columns("detained_since")):
         when = case.detained_since_partial
         yield (
             case.pk,
@@ -286,7 +355,7 @@ def _imprecise_birthdays():
     qs = _detained_cases().filter(
         inexact, person__birth_date__isnull=False, person__in=people.values("pk")
     )
-    for case in qs.select_related("person"):
+    for case in qs.select_related("person").only(*_partial_columns("person__birth_date")):
         born = case.person.birth_date_partial
         yield (
             case.pk,
