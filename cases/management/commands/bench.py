@@ -21,6 +21,7 @@ from casetracker.bench import actors as A
 from casetracker.bench import operations as ops
 from casetracker.bench.explain import search_plans
 from casetracker.bench.runner import machine, measure, table, write_json
+from casetracker.runtime import freeze_startup_heap
 
 
 class Command(BaseCommand):
@@ -44,6 +45,8 @@ class Command(BaseCommand):
         settings.DEBUG = False
         for throttle in (PartnerTokenRateThrottle, StaffRateThrottle):
             throttle.THROTTLE_RATES = {**throttle.THROTTLE_RATES, throttle.scope: "1000000/s"}
+        # As casetracker/wsgi.py does for every gunicorn worker once the app is loaded.
+        freeze_startup_heap()
         with system_actor("bench"):
             document = self._run(repeat, heavy_repeat, sweep, entries, only, out)
         write_json(Path(out), document)
