@@ -185,7 +185,7 @@ def translate_choice_labels(formfield):
 
     A model field's choices carry lazy labels (``Tier``, ``EventType`` ...): every
     ``<select>`` in every inline row translated each label again (gettext through the
-    thread-local active language), ~2,500 translations per case change page. Form
+    thread-local active language), ~1,300 translations per case change page. Form
     classes are built per request, under the request's language, so the strings are the
     ones the rows would print. Only plain lists of choices: a callable or lazy choice
     source (django-countries) is left as it is.
