@@ -97,9 +97,15 @@ class UpcomingHearingFilter(admin.SimpleListFilter):
 
 
 # -- inlines --------------------------------------------------------------------------------
+# Django's tabular inline template with each row's cells printed in Python (same HTML;
+# cases/templatetags/admin_rows.py).
+TABULAR_TEMPLATE = "admin/casetracker/edit_inline/tabular.html"
+
+
 class CaseRecordInline(VisibleInlineMixin, admin.TabularInline):
     """A case's dated records. Imported rows say so; editing one marks it edited."""
 
+    template = TABULAR_TEMPLATE
     readonly_fields = ("provenance",)
 
     @admin.display(description=_("provenance"))
@@ -255,6 +261,7 @@ class CaseShareInline(VisibleInlineMixin, admin.TabularInline):
     """Only the owning organisation's editors (and installation admins) see and grant shares."""
 
     model = CaseShare
+    template = TABULAR_TEMPLATE
     fields = ("organisation", "tier", "can_edit")
     autocomplete_fields = ("organisation",)
 

@@ -40,7 +40,7 @@ from django.db.models import Exists, OuterRef
 from django.db.models.expressions import RawSQL
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
-from django.utils.functional import cached_property
+from django.utils.functional import Promise, cached_property
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -163,7 +163,7 @@ class _RolePermissions:
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, models.URLField):
             kwargs.setdefault("assume_scheme", "https")
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+        return translate_choice_labels(super().formfield_for_dbfield(db_field, request, **kwargs))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
@@ -178,6 +178,32 @@ class _RolePermissions:
         return self._limit_to_visible(
             request, super().formfield_for_manytomany(db_field, request, **kwargs)
         )
+
+
+def translate_choice_labels(formfield):
+    """Translate a choice field's lazy labels once, when the form class is built.
+
+    A model field's choices carry lazy labels (``Tier``, ``EventType`` ...): every
+    ``<select>`` in every inline row translated each label again (gettext through the
+    thread-local active language), ~1,300 translations per case change page. Form
+    classes are built per request, under the request's language, so the strings are the
+    ones the rows would print. Only plain lists of choices: a callable or lazy choice
+    source (django-countries) is left as it is.
+    """
+    if (
+        isinstance(formfield, forms.ChoiceField)
+        and not isinstance(formfield, forms.ModelChoiceField)
+        and type(formfield.choices) is list
+    ):
+        formfield.choices = [_translated_choice(choice) for choice in formfield.choices]
+    return formfield
+
+
+def _translated_choice(choice):
+    value, label = choice
+    if isinstance(label, list | tuple):  # an option group
+        return (value, [_translated_choice(c) for c in label])
+    return (value, str(label) if isinstance(label, Promise) else label)
 
 
 class VisibleModelAdmin(_RolePermissions, admin.ModelAdmin):

@@ -20,6 +20,8 @@ whole admin case pages.
 
 from __future__ import annotations
 
+from html import escape as html_escape
+
 from django.forms.renderers import DjangoTemplates
 from django.utils.functional import Promise
 from django.utils.html import conditional_escape, escape
@@ -55,6 +57,8 @@ class _Fallback(Exception):
 
 def _text(value) -> str:
     """``{{ value }}`` for a string or lazy string (anything else may be localized)."""
+    if type(value) is str:  # the common case, without conditional_escape's dispatch
+        return html_escape(value)
     if isinstance(value, str | Promise) and not callable(value):
         return conditional_escape(value)
     raise _Fallback
@@ -62,6 +66,8 @@ def _text(value) -> str:
 
 def _formatted(value) -> str:
     """``{{ value|stringformat:'s' }}``: "%s" of the value, escaped unless it was safe."""
+    if type(value) is str:
+        return html_escape(value)
     if callable(value):
         raise _Fallback  # the template would call it
     text = "%s" % (str(value) if isinstance(value, tuple) else value)
