@@ -23,6 +23,8 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
+from casetracker.copyinsert import insert_rows
+
 CHANGELOG_LOCK_KEY = 0x63745F66656564  # "ct_feed"
 
 # kind -> "app_label.ModelName"; the order is also the order a mirror should apply them in.
@@ -63,7 +65,7 @@ def log_changes(records: Iterable[tuple[str, int]], action: str = "save") -> Non
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHANGELOG_LOCK_KEY])
-        ChangeLogEntry.objects.bulk_create(entries)
+        insert_rows(ChangeLogEntry, entries)  # COPY on PostgreSQL (casetracker.copyinsert)
 
 
 def case_tree(case_ids: Iterable[int]) -> list[tuple[str, int]]:

@@ -30,6 +30,7 @@ from decimal import Decimal
 
 from django.db import models, transaction
 
+from casetracker.copyinsert import insert_rows
 from casetracker.crypto import (
     MASK,
     EncryptedTextField,
@@ -107,8 +108,8 @@ def _entry(action: str, *, model_label: str = "", object_id="", case_id=None, ch
 def _write(entries: list) -> None:
     from people.models import AuditEntry
 
-    if entries:
-        AuditEntry.objects.bulk_create(entries)
+    # Many rows at once (bulk writes): COPY on PostgreSQL; the new ids are not needed.
+    insert_rows(AuditEntry, entries)
 
 
 def _case_id_of(model: type[models.Model], values: dict) -> int | None:
