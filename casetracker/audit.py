@@ -220,8 +220,43 @@ class AuditedQuerySet(models.QuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         with transaction.atomic(using=self.db, savepoint=False):
             created = super().bulk_create(objs, *args, **kwargs)
-            _write([_instance_entry("create", obj, None) for obj in created if obj.pk])
+            _write(_created_entries(self.model, [obj for obj in created if obj.pk]))
         return created
+
+
+def _created_entries(model: type[models.Model], objs: list) -> list:
+    """``_instance_entry("create", obj, None)`` for many new rows of one model, cheaper:
+    with nothing before, the diff is every non-null value, and the actor is resolved once
+    (one bulk write has one actor). Equal to the per-row entries (tested)."""
+    from people.models import AuditEntry
+
+    if not objs:
+        return []
+    actor = current_actor()
+    label = model._meta.label_lower
+    fields = [(f, f.attname) for f in _audited_fields(model)]
+    is_case = label == "cases.case"
+    entries = []
+    for obj in objs:
+        values = {attname: getattr(obj, attname) for _, attname in fields}
+        restricted = values.get("tier") == "restricted"
+        entries.append(
+            AuditEntry(
+                user_id=actor.user_id,
+                username=actor.username[:150],
+                ip_address=actor.ip_address,
+                action="create",
+                model=label,
+                object_id=str(obj.pk),
+                case_id=obj.pk if is_case else values.get("case_id"),
+                changes={
+                    attname: [None, _masked(field, value, restricted)]
+                    for field, attname in fields
+                    if (value := values[attname]) is not None
+                },
+            )
+        )
+    return entries
 
 
 def _instance_entry(action: str, instance: models.Model, before: dict | None):
