@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cases.models import ChangeLogEntry
-from casetracker.copyinsert import insert_rows
+from casetracker.copyinsert import insert_rows, insert_values
 from people.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +75,18 @@ def test_many_rows_are_one_counted_statement():
 def test_a_constraint_violation_is_a_django_integrity_error(db):
     with pytest.raises(IntegrityError), transaction.atomic():
         insert_rows(AuditEntry, [AuditEntry(username="y", action="nonsense") for _ in range(2)])
+
+
+def test_values_without_instances_take_the_other_fields_defaults():
+    insert_values(
+        AuditEntry, ("username", "action", "at"), [("v1", "export", AT), ("v2", "export", AT)]
+    )
+    rows = AuditEntry.objects.filter(username__in=("v1", "v2")).order_by("username")
+    assert [(r.username, r.at, r.changes, r.model, r.ip_address) for r in rows] == [
+        ("v1", AT, {}, "", None),
+        ("v2", AT, {}, "", None),
+    ]
+    insert_values(
+        ChangeLogEntry, ("kind", "object_id", "action", "at"), [("person", 9, "save", AT)]
+    )
+    assert ChangeLogEntry.objects.get(kind="person", object_id=9).action == "save"
