@@ -251,21 +251,35 @@ def _created_rows(model: type[models.Model], objs: list) -> list[tuple]:
     actor = current_actor()
     at = timezone.now()
     label = model._meta.label_lower
-    fields = [(f, f.attname) for f in _audited_fields(model)]
+    # _masked per field, decided once per field rather than once per value.
+    spec = [
+        (f.attname, isinstance(f, EncryptedTextField), f.name != "tier")
+        for f in _audited_fields(model)
+    ]
+    has_tier = any(attname == "tier" for attname, _, _ in spec)
     is_case = label == "cases.case"
     who = (at, actor.user_id, actor.username[:150], actor.ip_address, "create", label)
     rows = []
     for obj in objs:
-        values = {attname: getattr(obj, attname) for _, attname in fields}
-        restricted = values.get("tier") == "restricted"
-        changes = {
-            attname: [None, _masked(field, value, restricted)]
-            for field, attname in fields
-            if (value := values[attname]) is not None
-        }
-        case_id = obj.pk if is_case else values.get("case_id")
+        restricted = has_tier and obj.tier == "restricted"
+        changes = {}
+        for attname, sealed, maskable in spec:
+            value = getattr(obj, attname)
+            if value is None:
+                continue  # None before, None now: no change
+            if value == "":
+                pass
+            elif sealed or (restricted and maskable) or isinstance(value, RestrictedText):
+                value = MASK
+            elif type(value) not in _PLAIN:
+                value = _jsonable(value)
+            changes[attname] = [None, value]
+        case_id = obj.pk if is_case else getattr(obj, "case_id", None)
         rows.append((*who, str(obj.pk), case_id, changes))
     return rows
+
+
+_PLAIN = frozenset({str, int, float, bool})  # exact types _jsonable returns as they are
 
 
 def _instance_entry(action: str, instance: models.Model, before: dict | None):
