@@ -22,8 +22,12 @@ from collections.abc import Iterable
 
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.utils import timezone
+
+from casetracker.copyinsert import insert_values
 
 CHANGELOG_LOCK_KEY = 0x63745F66656564  # "ct_feed"
+FIELDS = ("kind", "object_id", "action", "at")
 
 # kind -> "app_label.ModelName"; the order is also the order a mirror should apply them in.
 FEED_KINDS = {
@@ -56,14 +60,18 @@ def kind_of(model) -> str | None:
 def log_changes(records: Iterable[tuple[str, int]], action: str = "save") -> None:
     from cases.models import ChangeLogEntry
 
-    entries = [ChangeLogEntry(kind=k, object_id=pk, action=action) for k, pk in records]
-    if not entries:
+    records = list(records)
+    if not records:
         return
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHANGELOG_LOCK_KEY])
-        ChangeLogEntry.objects.bulk_create(entries)
+        # Plain values, no model instances (an import logs thousands of records at once),
+        # and one time for one write, taken under the lock as auto_now_add would.
+        at = timezone.now()
+        rows = [(kind, pk, action, at) for kind, pk in records]
+        insert_values(ChangeLogEntry, FIELDS, rows)  # COPY on PostgreSQL
 
 
 def case_tree(case_ids: Iterable[int]) -> list[tuple[str, int]]:
