@@ -56,7 +56,7 @@ clean:
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/casetracker_bench
 BENCH_CASES ?= 100000
 BENCH_EVENTS ?= 10
-BENCH_REPEAT ?= 20
+BENCH_REPEAT ?= 50
 BENCH_HEAVY_REPEAT ?= 3
 bench: $(STAMP)
 	@export DATABASE_URL="$${DATABASE_URL:-$(BENCH_DATABASE_URL)}"; \
