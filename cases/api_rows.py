@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from campaigns.models import Campaign
 from cases.api_selectors import ENDED_CHARGE_STATUSES
-from cases.models import Case, Charge, Detention, Hearing, case_days_detained
+from cases.models import Charge, Detention, Hearing, case_days_detained
 from casetracker.api.base import sees_staff_fields
 from casetracker.partialdate import PartialDate, Precision, edtf_text, iso_text
 from casetracker.visibility import (
@@ -291,9 +291,3 @@ def _hearings(children_q, ch: _Children, *, today: dt.date) -> None:
             "court": court,
             "kind": kind,
         }
-
-
-def case_representation(viewer: Viewer, case: Case, *, today: dt.date | None = None) -> dict:
-    """One case (a model instance the viewer may see), as the list gives it."""
-    row = case_rows(viewer, Case.objects.filter(pk=case.pk)).get()
-    return case_representations(viewer, [row], today=today)[0]

@@ -20,7 +20,7 @@ from rest_framework.response import Response
 
 from cases import api_services
 from cases.api_rows import case_representations, case_rows
-from cases.api_selectors import case_records_for_api, cases_for_api
+from cases.api_selectors import case_records_for_api
 from cases.filters import (
     CaseFilterSet,
     ChargeFilterSet,
@@ -129,9 +129,6 @@ class CaseViewSet(
     filterset_class = CaseFilterSet
     pagination_class = cursor_pagination("pk")
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
-
-    def decorate(self, qs):
-        return cases_for_api(self.viewer, qs)
 
     def case_of(self, instance):
         return instance

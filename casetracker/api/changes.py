@@ -23,16 +23,10 @@ from rest_framework.views import APIView
 
 from campaigns.serializers import CampaignSerializer
 from cases.api_rows import case_representations, case_rows
-from cases.api_selectors import (
-    campaigns_for_api,
-    case_records_for_api,
-    cases_for_api,
-    people_for_api,
-)
+from cases.api_selectors import campaigns_for_api, case_records_for_api, people_for_api
 from cases.changefeed import FEED_KINDS, feed_model
 from cases.models import ChangeLogEntry, FeedExposure
 from cases.serializers import (
-    CaseSerializer,
     ChargeSerializer,
     DetentionSerializer,
     HearingSerializer,
@@ -48,8 +42,21 @@ DEFAULT_PAGE_SIZE = 100
 FEED_KIND_CHOICES = [(k, k) for k in FEED_KINDS]
 
 
-def _plain(viewer, qs):
-    return qs
+def _serialized(serializer_class, decorate=lambda viewer, qs: qs):
+    """A representer: (viewer, visible queryset, context) → {pk: data}, one serializer per
+    page (building a ModelSerializer's fields per record cost ~1 ms each)."""
+
+    def represent(viewer, qs, context) -> dict:
+        objects = list(decorate(viewer, qs))
+        data = serializer_class(objects, many=True, context=context).data
+        return {obj.pk: item for obj, item in zip(objects, data, strict=True)}
+
+    return represent
+
+
+def _cases(viewer, qs, context) -> dict:
+    """Cases as the case endpoints give them (cases/api_rows.py)."""
+    return {data["id"]: data for data in case_representations(viewer, case_rows(viewer, qs))}
 
 
 def _sources(viewer, qs):
@@ -57,15 +64,15 @@ def _sources(viewer, qs):
 
 
 REPRESENTATIONS = {
-    "organisation": (OrganisationSerializer, _plain),
-    "person": (PersonSerializer, people_for_api),
-    "case": (CaseSerializer, cases_for_api),
-    "source": (SourceSerializer, _sources),
-    "event": (TimelineEventSerializer, case_records_for_api),
-    "charge": (ChargeSerializer, case_records_for_api),
-    "hearing": (HearingSerializer, case_records_for_api),
-    "detention": (DetentionSerializer, case_records_for_api),
-    "campaign": (CampaignSerializer, campaigns_for_api),
+    "organisation": _serialized(OrganisationSerializer),
+    "person": _serialized(PersonSerializer, people_for_api),
+    "case": _cases,
+    "source": _serialized(SourceSerializer, _sources),
+    "event": _serialized(TimelineEventSerializer, case_records_for_api),
+    "charge": _serialized(ChargeSerializer, case_records_for_api),
+    "hearing": _serialized(HearingSerializer, case_records_for_api),
+    "detention": _serialized(DetentionSerializer, case_records_for_api),
+    "campaign": _serialized(CampaignSerializer, campaigns_for_api),
 }
 if set(REPRESENTATIONS) != set(FEED_KINDS):  # every logged kind needs a representation
     raise ImportError("casetracker.api.changes: REPRESENTATIONS and FEED_KINDS differ")
@@ -92,25 +99,15 @@ def _int_param(request, name: str, default: int, low: int, high: int) -> int:
 
 
 def _current_representations(viewer: Viewer, keys: set[tuple[str, int]], context) -> dict:
-    """(kind, id) → the record's current representation, for the records ``viewer`` may see.
-
-    One serializer per kind for the whole page (building a ModelSerializer's fields per
-    record cost ~1 ms each); cases come from the list's row path (cases/api_rows.py).
-    """
+    """(kind, id) → the record's current representation, for the records ``viewer`` may see."""
     ids_by_kind = defaultdict(set)
     for kind, pk in keys:
         ids_by_kind[kind].add(pk)
     found = {}
     for kind, ids in ids_by_kind.items():
         visible_ids = visible(viewer, feed_model(kind)).filter(pk__any=sorted(ids))
-        if kind == "case":
-            for data in case_representations(viewer, case_rows(viewer, visible_ids)):
-                found[(kind, data["id"])] = data
-            continue
-        serializer_class, decorate = REPRESENTATIONS[kind]
-        objects = list(decorate(viewer, visible_ids))
-        data = serializer_class(objects, many=True, context=context).data
-        found.update({(kind, obj.pk): item for obj, item in zip(objects, data, strict=True)})
+        for pk, data in REPRESENTATIONS[kind](viewer, visible_ids, context).items():
+            found[(kind, pk)] = data
     return found
 
 
